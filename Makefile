@@ -1,0 +1,40 @@
+# The two commands: `make demo` (set up, then run the main job on the embedded defaults) and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench-retrieval bench-classifier bench-flow bench-desk clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# torch first, pinned: an unpinned torch pulls gigabytes of CUDA wheels
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/saring demo
+
+test: $(STAMP)
+	bash scripts/ensure_browser.sh
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench-retrieval: $(STAMP)
+	$(BIN)/python -m eval.retrieval
+
+bench-classifier: $(STAMP)
+	$(BIN)/python -m eval.classification
+
+bench-flow: $(STAMP)
+	$(BIN)/python -m eval.flow_throughput
+
+bench-desk: $(STAMP)
+	$(BIN)/python -m eval.desk_latency
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The TRC review desk: FastAPI + Jinja2 pages and JSON API."""

@@ -1,0 +1,1 @@
+"""Benchmarks and metrics; run as `python -m eval.<name>`, each writes a JSON result file."""

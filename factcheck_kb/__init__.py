@@ -1,0 +1,1 @@
+"""Knowledge base of fact checks and clarifications: records, importers, indexes and the matcher."""

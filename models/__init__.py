@@ -1,0 +1,1 @@
+"""Model library: the sentence encoder, the hoax classifier and its registry (no Prefect, no web)."""

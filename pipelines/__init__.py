@@ -1,0 +1,1 @@
+"""Prefect flows and the collection libraries they compose (sources, normalisation, scoring)."""

@@ -1,0 +1,1 @@
+"""The `saring` command line: a thin shell over the libraries and flows."""

@@ -1,0 +1,104 @@
+"""Settings from the environment and `.env` (prefix ``SARING_``)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_home() -> Path:
+    return Path.home() / ".saring"
+
+
+def _default_data_dir() -> Path | None:
+    for candidate in (PROJECT_ROOT.parent / "shared" / "data", Path.cwd().parent / "shared" / "data"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+class Settings(BaseSettings):
+    """Everything configurable; read once per process through :func:`get_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SARING_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    home: Path = Field(default_factory=_default_home, description="All state: database, indexes, model cache")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite under home by default")
+    data_dir: Path | None = Field(default_factory=_default_data_dir, description="Real data (../shared/data)")
+
+    model_cache_dir_override: Path | None = Field(
+        default=None, alias="SARING_MODEL_CACHE_DIR", description="Where converted encoders are kept"
+    )
+
+    encoder_model: str = Field(
+        default="multilingual-e5-small",
+        description="Built-in name, sentence-transformers id, or local folder (plain BERT folders work too)",
+    )
+    encoder_backend: str = Field(default="auto", description="auto | sentence-transformers | use")
+    encoder_query_prefix: str | None = None
+    encoder_passage_prefix: str | None = None
+    encoder_max_seq_length: int | None = None
+    encoder_batch_size: int = 32
+    encoder_device: str = "cpu"
+
+    kabupaten: str = Field(default="Kotabaru", description="The Pemda this install serves")
+    sources_file: Path | None = Field(default=None, description="YAML file of configured sources")
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _expand_home(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'saring.db'}"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.model_cache_dir_override or self.home / "models"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    @property
+    def registry_dir(self) -> Path:
+        return self.home / "registry"
+
+    def ensure_dirs(self) -> None:
+        for path in (self.home, self.model_cache_dir, self.index_dir, self.registry_dir):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget cached settings (tests change the environment)."""
+    get_settings.cache_clear()
+
+
+def quiet_offline_environment() -> None:
+    """Keep every library offline and Prefect quiet; call before importing Prefect or transformers."""
+    defaults = {
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "HF_DATASETS_OFFLINE": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+    }
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)
