@@ -1,10 +1,10 @@
-"""Core tables: sources, posts, the knowledge base, matches, the TRC queue, verdicts, clarifications, audit."""
+"""Core tables: sources, posts, knowledge base, matches, TRC queue, verdicts, clarifications, audit."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from saring.db.base import Base, utcnow
@@ -60,7 +60,7 @@ class KBItem(Base):
     source: Mapped[str] = mapped_column(String(100), index=True)
     url: Mapped[str | None] = mapped_column(Text)
     publisher: Mapped[str | None] = mapped_column(String(200))
-    published_date: Mapped[datetime | None] = mapped_column()
+    published_date: Mapped[date | None] = mapped_column(Date)
     verdict: Mapped[str | None] = mapped_column(String(50))
     category: Mapped[str | None] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(Text, default="")
