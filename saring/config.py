@@ -52,6 +52,22 @@ class Settings(BaseSettings):
     kabupaten: str = Field(default="Kotabaru", description="The Pemda this install serves")
     sources_file: Path | None = Field(default=None, description="YAML file of configured sources")
 
+    # --- flows, scoring and the queue (issue 4) ---
+    flow_chunk_size: int = Field(default=256, description="Posts per Prefect task (chunked maps)")
+    task_runner: str = Field(default="thread", description="thread | dask (SARING_TASK_RUNNER)")
+    dask_address: str | None = Field(default=None, description="Existing Dask scheduler; else a LocalCluster")
+    dask_workers: int = Field(default=2, description="LocalCluster workers when no dask_address is given")
+    dask_processes: bool = Field(default=True, description="LocalCluster workers as processes (else threads)")
+    flow_max_workers: int = Field(default=2, description="Concurrent chunk tasks with the thread runner")
+    source_retries: int = Field(default=3, description="Retries of a source read on a transient error")
+    source_retry_delay_seconds: list[float] = Field(default_factory=lambda: [2.0, 10.0, 30.0])
+    priority_threshold: float = Field(default=0.40, description="Queue a post at or above this priority")
+    recency_half_life_hours: float = Field(default=48.0, description="Recency halves every this many hours")
+    match_top_k: int = Field(default=3, description="Matches stored per post")
+    gazetteer_file: Path | None = Field(default=None, description="Place/SKPD names YAML (demo Kotabaru)")
+    score_cron: str = Field(default="*/10 * * * *", description="Schedule of the score flow in `flows serve`")
+    # --- end of flows block ---
+
     @field_validator("home", mode="after")
     @classmethod
     def _expand_home(cls, value: Path) -> Path:

@@ -47,6 +47,10 @@ class Post(Base):
     scored_at: Mapped[datetime | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    # --- added by migration 0003_collection (flows, issue 4): the issue cluster this post belongs to ---
+    cluster_id: Mapped[int | None] = mapped_column(ForeignKey("issue_clusters.id"), index=True)
+    # --- end of 0003_collection block ---
+
     source: Mapped[Source] = relationship()
 
 

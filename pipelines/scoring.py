@@ -1,0 +1,285 @@
+"""Priority of a post for the TRC queue: match band, hoax probability, spread, recency, local relevance.
+
+The priority is a weighted mean of five components, each in [0, 1]:
+
+====================  ======  =====================================================================
+component             weight  value
+====================  ======  =====================================================================
+match                 0.35    1.0 auto-linked to a known hoax, 0.6 suggested, 0 otherwise
+hoax probability      0.25    the active classifier's probability (left out when no model exists)
+spread                0.15    0.5 engagement (log scale, 5,000 weighted interactions = 1)
+                              + 0.3 cluster size (log scale, 20 posts = 1) + 0.2 platforms (4 = 1)
+recency               0.10    0.5 ** (age in hours / half-life), half-life 48 h by default
+local relevance       0.15    most local name in the gazetteer: kabupaten 1.0, kecamatan 0.9, desa or
+                              place 0.8, SKPD 0.6, agency or neighbour 0.4, province 0.3
+====================  ======  =====================================================================
+
+Weights of missing components are dropped and the rest renormalised, so a post scores on the same
+0–1 scale with or without a classifier. A post is queued when its priority reaches the threshold
+(0.40 by default) or when any of its matches is auto-linked to a known hoax.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from pipelines.gazetteer import DEFAULT_WEIGHTS, Gazetteer, Place, PlaceMention, parse_gazetteer
+
+WEIGHTS: dict[str, float] = {"match": 0.35, "hoax": 0.25, "spread": 0.15, "recency": 0.10, "local": 0.15}
+DEFAULT_THRESHOLD = 0.40
+BAND_VALUE = {"auto": 1.0, "suggest": 0.6, "none": 0.0}
+#: KB verdicts that mark a claim as true: a match to such an item is not a match to a known hoax.
+NOT_HOAX_VERDICTS = frozenset(
+    {"benar", "fakta", "bukan_hoaks", "bukan hoaks", "valid", "true", "sahih", "akurat"}
+)
+ENGAGEMENT_REFERENCE = 5000.0
+CLUSTER_REFERENCE = 20
+PLATFORM_REFERENCE = 4
+
+
+# --- components ---------------------------------------------------------------------------------
+
+
+def local_relevance(
+    mentions: Sequence[PlaceMention], weights: Mapping[str, float] = DEFAULT_WEIGHTS
+) -> float:
+    """The weight of the most local kind named (kabupaten 1.0 … province 0.3), 0 when none."""
+    return max((weights.get(m.place.kind, 0.3) for m in mentions), default=0.0)
+
+
+def interactions(engagement: Mapping[str, int] | None) -> float:
+    """Weighted interactions: shares count most, views least."""
+    e = engagement or {}
+    return (
+        float(e.get("likes", 0) or 0)
+        + 2.0 * float(e.get("comments", 0) or 0)
+        + 3.0 * float(e.get("shares", 0) or 0)
+        + float(e.get("views", 0) or 0) / 100.0
+    )
+
+
+def spread(engagement: Mapping[str, int] | None, cluster_size: int = 1, platform_count: int = 1) -> float:
+    """Engagement at capture, issue-cluster size and number of platforms, on a log scale, in [0, 1]."""
+    eng = min(1.0, math.log1p(interactions(engagement)) / math.log1p(ENGAGEMENT_REFERENCE))
+    cluster = min(1.0, math.log(max(cluster_size, 1)) / math.log(CLUSTER_REFERENCE))
+    platforms = min(1.0, max(platform_count - 1, 0) / (PLATFORM_REFERENCE - 1))
+    return 0.5 * eng + 0.3 * cluster + 0.2 * platforms
+
+
+def recency(posted_at: datetime | None, now: datetime, half_life_hours: float = 48.0) -> float:
+    """1.0 for a post from now, halving every ``half_life_hours``; 0.5 when the time is unknown."""
+    if posted_at is None:
+        return 0.5
+    if posted_at.tzinfo is None:
+        posted_at = posted_at.replace(tzinfo=UTC)
+    age_hours = max(0.0, (now - posted_at).total_seconds() / 3600.0)
+    return 0.5 ** (age_hours / max(half_life_hours, 1e-6))
+
+
+def is_known_hoax(verdict: str | None) -> bool:
+    """A KB item is a known hoax unless its verdict says the claim is true (clarifications count)."""
+    return (verdict or "").strip().lower() not in NOT_HOAX_VERDICTS
+
+
+def match_value(band: str | None, known_hoax: bool) -> float:
+    """The match component: the band's value when the item is a known hoax, else 0."""
+    return BAND_VALUE.get(band or "none", 0.0) if known_hoax else 0.0
+
+
+def priority(components: Mapping[str, float | None], weights: Mapping[str, float] = WEIGHTS) -> float:
+    """Weighted mean of the components present (None means not available), in [0, 1]."""
+    present = {k: v for k, v in components.items() if v is not None and k in weights}
+    total = sum(weights[k] for k in present)
+    if total <= 0:
+        return 0.0
+    return sum(weights[k] * float(v) for k, v in present.items()) / total
+
+
+def should_queue(priority_value: float, auto_linked_hoax: bool, threshold: float = DEFAULT_THRESHOLD) -> bool:
+    """Queue above the threshold, and always when auto-linked to a known hoax."""
+    return auto_linked_hoax or priority_value >= threshold
+
+
+# --- records ------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PostToScore:
+    """What scoring needs of a stored post (including its issue cluster's spread)."""
+
+    post_id: int
+    text: str
+    platform: str
+    posted_at: datetime | None = None
+    text_normalised: str | None = None
+    engagement: dict[str, int] = field(default_factory=dict)
+    cluster_size: int = 1
+    cluster_platforms: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class KBInfo:
+    """What scoring needs of a matched KB item."""
+
+    verdict: str | None = None
+    category: str | None = None
+    title: str = ""
+
+
+@dataclass(slots=True)
+class MatchRow:
+    """One match of a post to a KB item, as stored."""
+
+    kb_id: str
+    rank: int
+    score: float
+    band: str
+    dense_score: float | None = None
+    lexical_score: float | None = None
+    known_hoax: bool = True
+
+
+@dataclass(slots=True)
+class ScoredPost:
+    """A post's scores, queue decision and the human-readable reasons."""
+
+    post_id: int
+    priority: float
+    queue: bool
+    components: dict[str, float | None]
+    band: str
+    matches: list[MatchRow] = field(default_factory=list)
+    hoax_probability: float | None = None
+    model_version: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    kecamatan: str | None = None
+    category: str | None = None
+
+    @property
+    def best(self) -> MatchRow | None:
+        return self.matches[0] if self.matches else None
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringConfig:
+    """Knobs of the priority rule (from settings)."""
+
+    threshold: float = DEFAULT_THRESHOLD
+    half_life_hours: float = 48.0
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(WEIGHTS))
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def _hours_ago(posted_at: datetime | None, now: datetime) -> str | None:
+    if posted_at is None:
+        return None
+    if posted_at.tzinfo is None:
+        posted_at = posted_at.replace(tzinfo=UTC)
+    hours = (now - posted_at).total_seconds() / 3600.0
+    if hours < 0:
+        return None
+    if hours < 1:
+        return "kurang dari 1 jam lalu"
+    if hours < 48:
+        return f"{int(hours)} jam lalu"
+    return f"{int(hours // 24)} hari lalu"
+
+
+def score_one(
+    post: PostToScore,
+    matches: Sequence[MatchRow],
+    hoax_probability: float | None,
+    mentions: Sequence[PlaceMention],
+    *,
+    now: datetime,
+    config: ScoringConfig = ScoringConfig(),  # noqa: B008
+    model_version: str | None = None,
+    kb_info: Mapping[str, KBInfo] | None = None,
+    local_weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+) -> ScoredPost:
+    """Combine one post's signals into its priority, queue decision and reasons."""
+    kb_info = kb_info or {}
+    best = matches[0] if matches else None
+    best_hoax = next((m for m in matches if m.known_hoax and m.band != "none"), None)
+    match_c = max((match_value(m.band, m.known_hoax) for m in matches), default=0.0)
+    auto_hoax = any(m.band == "auto" and m.known_hoax for m in matches)
+    spread_c = spread(post.engagement, post.cluster_size, post.cluster_platforms)
+    recency_c = recency(post.posted_at, now, config.half_life_hours)
+    local_c = local_relevance(mentions, local_weights)
+    components: dict[str, float | None] = {
+        "match": match_c,
+        "hoax": hoax_probability,
+        "spread": spread_c,
+        "recency": recency_c,
+        "local": local_c,
+    }
+    value = priority(components, config.weights)
+    queued = should_queue(value, auto_hoax, config.threshold)
+
+    reasons: list[str] = []
+    for m in matches:
+        if m.band == "auto" and m.known_hoax:
+            reasons.append(f"cocok otomatis dengan cek fakta {m.kb_id} (skor {_fmt(m.score)})")
+        elif m.band == "suggest" and m.known_hoax:
+            reasons.append(f"mirip cek fakta {m.kb_id} (skor {_fmt(m.score)}), perlu diperiksa")
+    if hoax_probability is not None:
+        reasons.append(f"probabilitas hoaks {_fmt(hoax_probability)}")
+    for mention in mentions:
+        reasons.append(f"menyebut {mention.place.label}")
+    if post.cluster_size > 1:
+        reasons.append(f"menyebar: {post.cluster_size} unggahan di {post.cluster_platforms} platform")
+    total = interactions(post.engagement)
+    if total >= 100:
+        reasons.append(f"interaksi tinggi: {int(total):,} interaksi berbobot".replace(",", "."))
+    ago = _hours_ago(post.posted_at, now)
+    if ago and recency_c >= 0.5:
+        reasons.append(f"baru: diunggah {ago}")
+    if value >= config.threshold:
+        reasons.append(f"prioritas {_fmt(value)} ≥ ambang {_fmt(config.threshold)}")
+
+    kecamatan = next((m.place.kecamatan for m in mentions if m.place.kecamatan), None)
+    category_item = best_hoax or best
+    category = kb_info.get(category_item.kb_id, KBInfo()).category if category_item else None
+    return ScoredPost(
+        post_id=post.post_id,
+        priority=round(value, 6),
+        queue=queued,
+        components=components,
+        band=best.band if best else "none",
+        matches=list(matches),
+        hoax_probability=hoax_probability,
+        model_version=model_version,
+        reasons=reasons,
+        kecamatan=kecamatan,
+        category=category,
+    )
+
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "WEIGHTS",
+    "Gazetteer",
+    "KBInfo",
+    "MatchRow",
+    "Place",
+    "PlaceMention",
+    "PostToScore",
+    "ScoredPost",
+    "ScoringConfig",
+    "interactions",
+    "is_known_hoax",
+    "local_relevance",
+    "match_value",
+    "parse_gazetteer",
+    "priority",
+    "recency",
+    "score_one",
+    "should_queue",
+    "spread",
+]

@@ -1,0 +1,535 @@
+"""Posts, checkpoints, quarantine, matches and queue items in the database: idempotent writes, no Prefect."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from pipelines.records import PostRecord, QuarantinedRecord
+from pipelines.scoring import KBInfo, PostToScore, ScoredPost
+from saring.db.base import utcnow
+from saring.db.tables.collection import (
+    FlowRunRecord,
+    IssueCluster,
+    QuarantinedItem,
+    SourceCheckpoint,
+)
+from saring.db.tables.core import KBItem, Match, Post, QueueItem, Source
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class PreparedPost:
+    """A connector's post with its normalised text, language and content hash, ready to store."""
+
+    record: PostRecord
+    text_normalised: str
+    language: str | None
+    content_hash: str
+
+
+@dataclass(slots=True)
+class BatchStats:
+    """What one write of a batch did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined_new: int = 0
+    quarantined_seen: int = 0
+
+    def __iadd__(self, other: BatchStats) -> BatchStats:
+        for name in self.__slots__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+@dataclass(slots=True)
+class ScoreWriteStats:
+    """What one write of scores did."""
+
+    scored: int = 0
+    matches: int = 0
+    queue_added: int = 0
+    queue_updated: int = 0
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the text, white space collapsed and case folded (finds copies across sources)."""
+    folded = " ".join(text.split()).casefold()
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def _insert(session: Session, table: Any):
+    """A dialect INSERT that can skip rows hitting a unique constraint (SQLite and PostgreSQL)."""
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table)
+    if name == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"no idempotent insert for dialect {name}")
+
+
+# --- sources and checkpoints --------------------------------------------------------------------
+
+
+def ensure_source(
+    session: Session,
+    name: str,
+    *,
+    kind: str = "unknown",
+    location: str | None = None,
+    schedule: str | None = None,
+    region_tags: Sequence[str] = (),
+) -> Source:
+    """The source row for a configured source, created or brought up to date."""
+    source = session.scalars(select(Source).where(Source.name == name)).one_or_none()
+    if source is None:
+        session.execute(
+            _insert(session, Source)
+            .values(
+                name=name,
+                kind=kind,
+                location=location,
+                schedule=schedule,
+                region_tags=list(region_tags),
+                created_at=utcnow(),
+            )
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
+        source = session.scalars(select(Source).where(Source.name == name)).one()
+        return source
+    if (source.kind, source.location, source.schedule) != (kind, location, schedule) and kind != "unknown":
+        source.kind, source.location, source.schedule = kind, location, schedule
+        source.region_tags = list(region_tags)
+    return source
+
+
+def load_cursor(session: Session, source_name: str) -> dict | None:
+    """The cursor the last committed batch of this source left, or None for a first run."""
+    stmt = (
+        select(SourceCheckpoint.cursor)
+        .join(Source, Source.id == SourceCheckpoint.source_id)
+        .where(Source.name == source_name)
+    )
+    return session.scalars(stmt).one_or_none()
+
+
+def save_checkpoint(
+    session: Session,
+    source: Source,
+    cursor: Mapping[str, Any] | None,
+    *,
+    read: int,
+    added: int,
+    quarantined: int,
+) -> None:
+    """Record where the source stopped (call in the transaction that wrote the posts it covers)."""
+    checkpoint = session.scalars(
+        select(SourceCheckpoint).where(SourceCheckpoint.source_id == source.id)
+    ).one_or_none()
+    if checkpoint is None:
+        checkpoint = SourceCheckpoint(source_id=source.id, records_read=0, posts_added=0, quarantined=0)
+        session.add(checkpoint)
+    if cursor is not None:
+        checkpoint.cursor = dict(cursor)
+    checkpoint.records_read = (checkpoint.records_read or 0) + read
+    checkpoint.posts_added = (checkpoint.posts_added or 0) + added
+    checkpoint.quarantined = (checkpoint.quarantined or 0) + quarantined
+    checkpoint.updated_at = utcnow()
+
+
+# --- posts and quarantine -----------------------------------------------------------------------
+
+
+def upsert_posts(session: Session, source: Source, posts: Sequence[PreparedPost]) -> BatchStats:
+    """Insert new posts (unique source + external id); a changed text updates the post and re-scores it."""
+    stats = BatchStats()
+    if not posts:
+        return stats
+    by_id: dict[str, PreparedPost] = {}
+    for post in posts:  # the last copy of an id within one batch wins
+        by_id[post.record.external_id] = post
+    existing = {
+        row.external_id: row
+        for row in session.execute(
+            select(Post.id, Post.external_id, Post.content_hash).where(
+                Post.source_id == source.id, Post.external_id.in_(list(by_id))
+            )
+        )
+    }
+    now = utcnow()
+    new_rows = []
+    for external_id, post in by_id.items():
+        row = existing.get(external_id)
+        if row is None:
+            new_rows.append(_post_values(source.id, post, now))
+        elif row.content_hash != post.content_hash:
+            stored = session.get(Post, row.id)
+            _apply(stored, post)
+            stored.scored_at = None
+            stats.updated += 1
+        else:
+            stats.unchanged += 1
+    if new_rows:
+        stmt = (
+            _insert(session, Post)
+            .on_conflict_do_nothing(index_elements=["source_id", "external_id"])
+            .returning(Post.id)
+        )
+        inserted = len(session.execute(stmt, new_rows).all())
+        stats.added += inserted
+        stats.unchanged += len(new_rows) - inserted
+    return stats
+
+
+def _post_values(source_id: int, post: PreparedPost, now: datetime) -> dict[str, Any]:
+    r = post.record
+    return {
+        "source_id": source_id,
+        "platform": r.platform,
+        "external_id": r.external_id,
+        "author_handle": r.author_handle,
+        "url": r.url,
+        "text": r.text,
+        "text_normalised": post.text_normalised,
+        "language": post.language or r.language,
+        "posted_at": _utc(r.posted_at),
+        "captured_at": _utc(r.captured_at) or now,
+        "engagement": dict(r.engagement or {}),
+        "raw": r.raw,
+        "content_hash": post.content_hash,
+        "scored_at": None,
+        "created_at": now,
+        "cluster_id": None,
+    }
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _apply(stored: Post, post: PreparedPost) -> None:
+    r = post.record
+    stored.platform, stored.author_handle, stored.url = r.platform, r.author_handle, r.url
+    stored.text, stored.text_normalised = r.text, post.text_normalised
+    stored.language = post.language or r.language
+    stored.posted_at = _utc(r.posted_at)
+    stored.engagement = dict(r.engagement or {})
+    stored.raw, stored.content_hash = r.raw, post.content_hash
+
+
+def quarantine_records(session: Session, source: Source, records: Iterable[QuarantinedRecord]) -> BatchStats:
+    """Keep malformed records aside, one row per source position (seen again: reason and time refreshed)."""
+    stats = BatchStats()
+    by_position = {r.position: r for r in records}
+    if not by_position:
+        return stats
+    existing = {
+        q.position: q
+        for q in session.scalars(
+            select(QuarantinedItem).where(
+                QuarantinedItem.source_id == source.id, QuarantinedItem.position.in_(list(by_position))
+            )
+        )
+    }
+    now = utcnow()
+    for position, record in by_position.items():
+        item = existing.get(position)
+        if item is None:
+            session.add(
+                QuarantinedItem(
+                    source_id=source.id,
+                    position=position[:300],
+                    reason=record.reason,
+                    raw=record.raw or "",
+                    created_at=now,
+                    last_seen_at=now,
+                )
+            )
+            stats.quarantined_new += 1
+        else:
+            item.reason, item.raw, item.last_seen_at = record.reason, record.raw or "", now
+            stats.quarantined_seen += 1
+    session.flush()
+    return stats
+
+
+def save_batch(
+    session: Session,
+    source: Source,
+    posts: Sequence[PreparedPost],
+    quarantined: Sequence[QuarantinedRecord],
+    cursor: Mapping[str, Any] | None,
+    *,
+    records_read: int | None = None,
+) -> BatchStats:
+    """Posts, quarantined records and the checkpoint in one transaction (the caller's session)."""
+    stats = upsert_posts(session, source, posts)
+    stats += quarantine_records(session, source, quarantined)
+    read = records_read if records_read is not None else len(posts) + len(quarantined)
+    save_checkpoint(session, source, cursor, read=read, added=stats.added, quarantined=stats.quarantined_new)
+    return stats
+
+
+# --- scoring ------------------------------------------------------------------------------------
+
+
+def unscored_post_ids(session: Session, limit: int | None = None) -> list[int]:
+    """Ids of posts not scored yet (new or changed), oldest first."""
+    stmt: Select = select(Post.id).where(Post.scored_at.is_(None)).order_by(Post.id)
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def posts_to_score(session: Session, post_ids: Sequence[int]) -> list[PostToScore]:
+    """The posts with their cluster's size and platform count, in the order of ``post_ids``."""
+    rows = session.execute(
+        select(
+            Post.id,
+            Post.text,
+            Post.text_normalised,
+            Post.platform,
+            Post.posted_at,
+            Post.engagement,
+            IssueCluster.post_count,
+            IssueCluster.platform_counts,
+        )
+        .outerjoin(IssueCluster, IssueCluster.id == Post.cluster_id)
+        .where(Post.id.in_(list(post_ids)))
+    ).all()
+    by_id = {}
+    for row in rows:
+        platforms = row.platform_counts or {}
+        by_id[row.id] = PostToScore(
+            post_id=row.id,
+            text=row.text,
+            text_normalised=row.text_normalised,
+            platform=row.platform,
+            posted_at=row.posted_at,
+            engagement=dict(row.engagement or {}),
+            cluster_size=int(row.post_count or 1),
+            cluster_platforms=max(1, len([p for p, n in platforms.items() if n])),
+        )
+    return [by_id[i] for i in post_ids if i in by_id]
+
+
+def kb_info(session: Session, kb_ids: Iterable[str]) -> dict[str, KBInfo]:
+    """Verdict, category and title of the given KB items (missing ids are left out)."""
+    ids = sorted(set(kb_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(KBItem.kb_id, KBItem.verdict, KBItem.category, KBItem.title).where(KBItem.kb_id.in_(ids))
+    )
+    return {r.kb_id: KBInfo(verdict=r.verdict, category=r.category, title=r.title or "") for r in rows}
+
+
+def save_scores(session: Session, scored: Sequence[ScoredPost], *, model_id: str) -> ScoreWriteStats:
+    """Matches, queue items (one per post) and ``scored_at`` for a chunk; re-scoring updates in place."""
+    stats = ScoreWriteStats()
+    if not scored:
+        return stats
+    post_ids = [s.post_id for s in scored]
+    kb_ids = {m.kb_id for s in scored for m in s.matches}
+    kb_pk = dict(
+        session.execute(select(KBItem.kb_id, KBItem.id).where(KBItem.kb_id.in_(kb_ids))).tuples().all()
+    )
+    missing = kb_ids - set(kb_pk)
+    if missing:
+        log.warning(
+            "%d matched KB ids are not in the database (index out of date?): %s",
+            len(missing),
+            ", ".join(sorted(missing)[:5]),
+        )
+
+    existing_matches: dict[tuple[int, int], Match] = {
+        (m.post_id, m.kb_item_id): m
+        for m in session.scalars(select(Match).where(Match.post_id.in_(post_ids)))
+    }
+    keep: set[tuple[int, int]] = set()
+    now = utcnow()
+    for s in scored:
+        for m in s.matches:
+            pk = kb_pk.get(m.kb_id)
+            if pk is None or (s.post_id, pk) in keep:
+                continue
+            keep.add((s.post_id, pk))
+            row = existing_matches.get((s.post_id, pk))
+            if row is None:
+                row = Match(post_id=s.post_id, kb_item_id=pk, created_at=now)
+                session.add(row)
+            row.rank, row.score, row.band = m.rank, float(m.score), m.band
+            row.dense_score = None if m.dense_score is None else float(m.dense_score)
+            row.lexical_score = None if m.lexical_score is None else float(m.lexical_score)
+            row.model_id = model_id
+            stats.matches += 1
+    stale = [m.id for key, m in existing_matches.items() if key not in keep]
+    if stale:
+        session.execute(delete(Match).where(Match.id.in_(stale)))
+
+    items = {q.post_id: q for q in session.scalars(select(QueueItem).where(QueueItem.post_id.in_(post_ids)))}
+    has_desk_columns = hasattr(QueueItem, "kecamatan") and hasattr(QueueItem, "category")
+    for s in scored:
+        item = items.get(s.post_id)
+        if item is None and not s.queue:
+            continue
+        if item is None:
+            item = QueueItem(post_id=s.post_id, status="baru", created_at=now)
+            session.add(item)
+            stats.queue_added += 1
+        else:
+            stats.queue_updated += 1
+        best = next((m for m in s.matches if m.known_hoax and m.band != "none"), s.best)
+        item.priority = float(s.priority)
+        item.band = s.band
+        item.best_kb_item_id = kb_pk.get(best.kb_id) if best else None
+        item.best_score = float(best.score) if best else None
+        item.hoax_probability = None if s.hoax_probability is None else float(s.hoax_probability)
+        item.model_version = s.model_version
+        item.reasons = list(s.reasons)
+        item.updated_at = now
+        if has_desk_columns:
+            item.kecamatan = s.kecamatan or item.kecamatan
+            item.category = s.category or item.category
+
+    for post in session.scalars(select(Post).where(Post.id.in_(post_ids))):
+        post.scored_at = now
+    stats.scored = len(scored)
+    session.flush()
+    return stats
+
+
+# --- reading for the CLI, the demo and tests ----------------------------------------------------
+
+
+@dataclass(slots=True)
+class QueueRow:
+    """A queue item as the CLI lists it."""
+
+    queue_item_id: int
+    post_id: int
+    status: str
+    priority: float
+    band: str | None
+    platform: str
+    source: str
+    text: str
+    best_kb_id: str | None
+    hoax_probability: float | None
+    reasons: list[str] = field(default_factory=list)
+
+
+def list_queue(session: Session, *, status: str | None = "baru", limit: int = 20) -> list[QueueRow]:
+    """Top queue items by priority (newest first among equals)."""
+    stmt = (
+        select(QueueItem, Post, Source.name, KBItem.kb_id)
+        .join(Post, Post.id == QueueItem.post_id)
+        .join(Source, Source.id == Post.source_id)
+        .outerjoin(KBItem, KBItem.id == QueueItem.best_kb_item_id)
+        .order_by(QueueItem.priority.desc(), QueueItem.id.desc())
+        .limit(limit)
+    )
+    if status:
+        stmt = stmt.where(QueueItem.status == status)
+    return [
+        QueueRow(
+            queue_item_id=q.id,
+            post_id=p.id,
+            status=q.status,
+            priority=q.priority,
+            band=q.band,
+            platform=p.platform,
+            source=source_name,
+            text=p.text,
+            best_kb_id=kb_id,
+            hoax_probability=q.hoax_probability,
+            reasons=list(q.reasons or []),
+        )
+        for q, p, source_name, kb_id in session.execute(stmt)
+    ]
+
+
+@dataclass(slots=True)
+class QuarantineRow:
+    """A quarantined record as the CLI lists it."""
+
+    source: str
+    position: str
+    reason: str
+    raw: str
+    created_at: datetime
+
+
+def list_quarantined(session: Session, *, source: str | None = None, limit: int = 100) -> list[QuarantineRow]:
+    """Quarantined records, newest first, optionally of one source."""
+    stmt = (
+        select(QuarantinedItem, Source.name)
+        .join(Source, Source.id == QuarantinedItem.source_id)
+        .order_by(QuarantinedItem.created_at.desc(), QuarantinedItem.id.desc())
+        .limit(limit)
+    )
+    if source:
+        stmt = stmt.where(Source.name == source)
+    return [
+        QuarantineRow(source=name, position=q.position, reason=q.reason, raw=q.raw, created_at=q.created_at)
+        for q, name in session.execute(stmt)
+    ]
+
+
+def counts(session: Session) -> dict[str, int]:
+    """Row counts of the collection and queue tables (for tests, the demo and the benchmark)."""
+    tables = {
+        "posts": Post,
+        "scored": None,
+        "matches": Match,
+        "queue_items": QueueItem,
+        "quarantined": QuarantinedItem,
+        "clusters": IssueCluster,
+    }
+    out: dict[str, int] = {}
+    for name, table in tables.items():
+        if table is None:
+            out[name] = session.scalar(
+                select(func.count()).select_from(Post).where(Post.scored_at.is_not(None))
+            )
+        else:
+            out[name] = session.scalar(select(func.count()).select_from(table))
+    return out
+
+
+# --- flow run bookkeeping -----------------------------------------------------------------------
+
+
+def start_flow_run(
+    session: Session, flow: str, target: str | None = None, prefect_run_id: str | None = None
+) -> int:
+    """Record that a flow run started; returns its id."""
+    record = FlowRunRecord(
+        flow=flow, target=target, prefect_run_id=prefect_run_id, status="running", stats={}
+    )
+    session.add(record)
+    session.flush()
+    return record.id
+
+
+def finish_flow_run(session: Session, run_id: int, status: str, stats: Mapping[str, Any]) -> None:
+    """Record how a flow run ended."""
+    record = session.get(FlowRunRecord, run_id)
+    if record is not None:
+        record.status, record.stats, record.finished_at = status, dict(stats), utcnow()
