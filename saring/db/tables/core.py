@@ -119,6 +119,11 @@ class QueueItem(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    # --- added by migration 0004_desk (issue 5): topic and place, for SKPD routing and queue filters ---
+    category: Mapped[str | None] = mapped_column(String(100), index=True)
+    kecamatan: Mapped[str | None] = mapped_column(String(100), index=True)
+    # --- end of 0004_desk block ---
+
     post: Mapped[Post] = relationship()
     best_kb_item: Mapped[KBItem | None] = relationship()
 
