@@ -39,7 +39,7 @@ KB = {
         "[SALAH] Formasi CPNS Tanpa Tes dengan Biaya Administrasi",
         "Pesan berantai menyebut formasi CPNS daerah dibuka tanpa tes asal membayar biaya administrasi.",
         "BKN menegaskan seleksi CPNS hanya melalui SSCASN dan tidak dipungut biaya.",
-        "kepegawaian",
+        "rekrutmen",
     ),
     "banjir": (
         "komdigi-2026-1120",

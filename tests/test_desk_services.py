@@ -53,7 +53,7 @@ def _decide(
 
 def test_categories_and_places_are_guessed_from_indonesian_text():
     assert guess_category("Pendaftaran BLT Rp600 ribu dibuka lewat tautan") == "bansos"
-    assert guess_category("Formasi CPNS tanpa tes") == "kepegawaian"
+    assert guess_category("Formasi CPNS tanpa tes") == "rekrutmen"
     assert guess_category("Akun WA mengatasnamakan Bupati minta transfer bansos") == "penipuan"
     assert guess_category("Cuaca cerah hari ini") == "lainnya"
     names = DeskSettings().kecamatan

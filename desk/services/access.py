@@ -22,6 +22,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "routing.view": frozenset({"admin", "trc"}),
     "routing.edit": frozenset({"admin"}),
     "users.view": frozenset({"admin"}),
+    # --- comms and monitoring (issue 6) ---
+    "clar.view": frozenset({"admin", "trc", "analyst", "comms"}),
+    "clar.draft": frozenset({"admin", "comms"}),
+    "clar.approve": frozenset({"admin", "trc"}),
+    "clar.publish": frozenset({"admin", "trc", "comms"}),
+    "templates.edit": frozenset({"admin", "comms"}),
+    "dashboard.view": frozenset({"admin", "analyst", "trc"}),
+    # --- end of comms block ---
 }
 
 

@@ -8,18 +8,20 @@ from functools import lru_cache
 
 CATEGORIES: dict[str, str] = {
     "bansos": "Bantuan sosial",
-    "kepegawaian": "CPNS / PPPK / ASN",
+    "rekrutmen": "Rekrutmen CPNS / PPPK / ASN",
     "bencana": "Bencana",
     "kesehatan": "Kesehatan",
     "pemilu": "Pemilu dan politik",
     "penipuan": "Penipuan / akun palsu",
     "pendidikan": "Pendidikan",
     "infrastruktur": "Infrastruktur",
+    "energi": "Energi (listrik, BBM, elpiji)",
     "keamanan": "Keamanan dan ketertiban",
     "lainnya": "Lainnya",
 }
 
 # Checked in this order: fraud first (fake Bupati accounts often promise aid or jobs).
+# Keys follow the pipeline's KB categories (pipelines/demo_data), so routing sees the same words.
 _KEYWORDS: dict[str, tuple[str, ...]] = {
     "penipuan": (
         "penipuan",
@@ -46,7 +48,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "bantuan langsung",
         "dtks",
     ),
-    "kepegawaian": ("cpns", "pppk", "asn", "honorer", "lowongan", "rekrutmen", "formasi", "pns", "seleksi"),
+    "rekrutmen": ("cpns", "pppk", "asn", "honorer", "lowongan", "rekrutmen", "formasi", "pns", "seleksi"),
     "bencana": (
         "banjir",
         "gempa",
@@ -75,7 +77,28 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "pemilu": ("pemilu", "pilkada", "kpu", "bawaslu", "caleg", "paslon", "kampanye", "surat suara", "tps"),
     "pendidikan": ("sekolah", "guru", "siswa", "ppdb", "beasiswa", "ujian", "kip kuliah"),
-    "infrastruktur": ("jalan rusak", "jembatan", "listrik padam", "pln", "air bersih", "pdam", "pelabuhan"),
+    "energi": (
+        "listrik",
+        "pln",
+        "pemadaman",
+        "bbm",
+        "solar",
+        "pertalite",
+        "pertamax",
+        "elpiji",
+        "lpg",
+        "gas melon",
+        "spbu",
+    ),
+    "infrastruktur": (
+        "jalan rusak",
+        "jembatan",
+        "air bersih",
+        "pdam",
+        "pelabuhan",
+        "jalan putus",
+        "proyek jalan",
+    ),
     "keamanan": ("begal", "penculikan", "culik", "perampokan", "kerusuhan", "bentrok", "narkoba"),
 }
 
@@ -88,6 +111,21 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     ]
 
 
+_SYNONYMS = {
+    "kepegawaian": "rekrutmen",
+    "lowongan": "rekrutmen",
+    "politik": "pemilu",
+    "bantuan": "bansos",
+    "scam": "penipuan",
+    "fraud": "penipuan",
+    "health": "kesehatan",
+    "disaster": "bencana",
+    "bencana alam": "bencana",
+    "listrik": "energi",
+    "kriminal": "keamanan",
+}
+
+
 def normalise_category(value: str | None) -> str | None:
     """Map free text (a KB category, a pipeline label) onto one of :data:`CATEGORIES`, or None."""
     if not value:
@@ -95,7 +133,7 @@ def normalise_category(value: str | None) -> str | None:
     key = value.strip().lower()
     if key in CATEGORIES:
         return key
-    return guess_category(key, default=None)
+    return _SYNONYMS.get(key) or guess_category(key, default=None)
 
 
 def guess_category(text: str, *, default: str | None = "lainnya") -> str | None:

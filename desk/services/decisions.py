@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,10 +37,19 @@ STATUS_LABELS = {"baru": "Baru", "investigasi": "Perlu investigasi", "selesai": 
 KB_VERDICT = {"hoaks": "SALAH", "disinformasi": "SALAH", "misinformasi": "SALAH", "bukan_hoaks": "BENAR"}
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """Who last changed an item, and how (plain values, usable after the session closed)."""
+
+    actor: str
+    action: str
+    at: datetime
+
+
 class StaleItemError(RuntimeError):
     """Someone changed the item since this officer loaded it; nothing was saved."""
 
-    def __init__(self, item_id: int, current_version: int, last_change: AuditLog | None):
+    def __init__(self, item_id: int, current_version: int, last_change: Change | None):
         super().__init__(f"queue item {item_id} changed (now version {current_version})")
         self.item_id = item_id
         self.current_version = current_version
@@ -81,7 +91,8 @@ def check_version(session: Session, item: QueueItem, version: int | str | None) 
             .order_by(AuditLog.id.desc())
             .limit(1)
         )
-        raise StaleItemError(item.id, item.version_id, last)
+        change = Change(last.actor, last.action, last.at) if last is not None else None
+        raise StaleItemError(item.id, item.version_id, change)
 
 
 def cluster_items(session: Session, item: QueueItem) -> list[QueueItem]:

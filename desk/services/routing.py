@@ -28,10 +28,11 @@ DEFAULT_SKPD: dict[str, str] = {
     "disdik": "Dinas Pendidikan",
     "pupr": "Dinas Pekerjaan Umum dan Penataan Ruang",
     "satpolpp": "Satuan Polisi Pamong Praja",
+    "perekonomian": "Bagian Perekonomian dan Sumber Daya Alam",
 }
 DEFAULT_RULES: dict[str | None, str] = {
     "bansos": "dinsos",
-    "kepegawaian": "bkpsdm",
+    "rekrutmen": "bkpsdm",
     "bencana": "bpbd",
     "kesehatan": "dinkes",
     "pemilu": "kesbangpol",
@@ -39,6 +40,7 @@ DEFAULT_RULES: dict[str | None, str] = {
     "pendidikan": "disdik",
     "infrastruktur": "pupr",
     "keamanan": "satpolpp",
+    "energi": "perekonomian",
     None: "diskominfo",  # everything else
 }
 # Priority tiers (priority is a 0..1 score): the tier picks the rule's deadline hours.
@@ -126,11 +128,12 @@ def find_rule(
 def classify_place(session: Session, item: QueueItem, kecamatan_names: Sequence[str]) -> None:
     """Fill in category and kecamatan from the text and best match when the pipeline left them empty."""
     text = item.post.text if item.post else ""
-    if item.category is None:
-        kb_category = None
-        if item.best_kb_item_id is not None:
+    if item.category not in CATEGORIES:
+        known = normalise_category(item.category)
+        if known is None and item.best_kb_item_id is not None:
             kb_category = session.scalar(select(KBItem.category).where(KBItem.id == item.best_kb_item_id))
-        item.category = guess_category(text, default=None) or normalise_category(kb_category) or "lainnya"
+            known = normalise_category(kb_category)
+        item.category = known or guess_category(text)
     if item.kecamatan is None:
         item.kecamatan = guess_kecamatan(text, kecamatan_names)
 

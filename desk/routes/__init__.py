@@ -1,0 +1,12 @@
+"""Pages and JSON API routes of the desk."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def all_routers() -> list[APIRouter]:
+    """Every router of the desk, in the order they are mounted."""
+    from desk.routes import admin_pages, api_admin, api_items, auth_pages, item_pages, queue_pages
+
+    return [m.router for m in (auth_pages, queue_pages, item_pages, admin_pages, api_items, api_admin)]
