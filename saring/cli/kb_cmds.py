@@ -1,9 +1,190 @@
-"""CLI commands: kb (filled in by its issue)."""
+"""CLI commands: kb import | stats | add-clarification | calibrate | reindex."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+console = Console()
+err_console = Console(stderr=True)
+
+kb_app = typer.Typer(help="The knowledge base of fact checks and clarifications.", no_args_is_help=True)
+
+
+def _embed_progress():
+    """A rich progress bar fed by the index's on_embedded(done, total) callback."""
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+    task = progress.add_task("embedding", total=None, visible=False)
+
+    def on_embedded(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total, visible=True)
+
+    return progress, on_embedded
+
+
+def _say(message: str) -> None:
+    console.log(message)
+
+
+def _print_update(stats) -> None:
+    if stats is None:
+        return
+    console.print(
+        f"index: [green]{stats.added} added[/], [yellow]{stats.updated} updated[/], "
+        f"[red]{stats.removed} removed[/], {stats.unchanged} unchanged; "
+        f"{stats.vectors_embedded} views embedded in {stats.embed_seconds:.1f} s; "
+        f"{stats.items_total} items, {stats.seconds:.1f} s in all"
+    )
+
+
+def _fail(message: str) -> None:
+    err_console.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code=1)
+
+
+@kb_app.command("import")
+def import_cmd(
+    path: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, readable=True, help="KB file (CSV/JSON/XLSX)"
+    ),
+    fmt: str | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="unified, turnbackhoax, mafindo, komdigi, claimreview, pemda, jsonl (detected when left out)",
+    ),
+    no_index: bool = typer.Option(False, "--no-index", help="Store only; do not update the search index"),
+) -> None:
+    """Import fact checks into the database and update the search index (only new or changed items)."""
+    from factcheck_kb.importers import ImportFormatError
+    from factcheck_kb.operations import import_path
+
+    progress, on_embedded = _embed_progress()
+    try:
+        with progress:
+            report = import_path(path, fmt, update_index=not no_index, progress=_say, on_embedded=on_embedded)
+    except (ImportFormatError, ValueError) as exc:
+        _fail(str(exc))
+    for error in report.errors:
+        err_console.print(f"[yellow]skipped[/] {error}")
+    console.print(
+        f"{report.path}: {report.records} records read, [red]{len(report.errors)} bad rows[/]; database: "
+        f"[green]{report.inserted} inserted[/], [yellow]{report.updated} updated[/], "
+        f"{report.unchanged} unchanged"
+    )
+    _print_update(report.index)
+
+
+@kb_app.command("stats")
+def stats_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON")) -> None:
+    """Counts in the database and the state of the search index."""
+    from factcheck_kb.operations import index_stats
+
+    stats = index_stats()
+    if as_json:
+        console.print_json(json.dumps(stats, default=str))
+        return
+    db = stats["database"]
+    table = Table(
+        title=f"Knowledge base: {db['total']} items ({db['first_date']} - {db['last_date']}, "
+        f"{db['undated']} undated)"
+    )
+    table.add_column("source")
+    table.add_column("items", justify="right")
+    for source, n in db["by_source"].items():
+        table.add_row(str(source), str(n))
+    console.print(table)
+    index = stats["index"]
+    if index is None:
+        console.print("[yellow]no search index yet[/] (run `saring kb reindex`)")
+        return
+    dense = index["dense_index"]
+    console.print(
+        f"index {index['path']}: model {index['model_id']} ({index['dim']}-d), {index['items']} items, "
+        f"{index['vectors']} vectors ({dense['type']}), {index['lexical_docs']} BM25 docs, "
+        f"vocabulary {index['vocabulary']}; updated {index['updated_at']}"
+    )
+    console.print(f"bands: {index['thresholds']}")
+    console.print(f"fusion: {index['fusion']}")
+
+
+@kb_app.command("add-clarification")
+def add_clarification_cmd(
+    title: str = typer.Option(..., "--title", help="Headline of the clarification"),
+    claim: str = typer.Option(..., "--claim", help="The claim as it circulates"),
+    facts: str = typer.Option(..., "--facts", help="The facts (the Pemda's explanation)"),
+    category: str | None = typer.Option(None, "--category"),
+    url: str | None = typer.Option(None, "--url", help="Where the clarification is published"),
+) -> None:
+    """Add the Pemda's own clarification to the KB and index it at once."""
+    from factcheck_kb.operations import add_clarification
+
+    try:
+        record, stats = add_clarification(title, claim, facts, category=category, url=url)
+    except ValueError as exc:
+        _fail(str(exc))
+    console.print(f"[green]stored[/] {record.kb_id} ({record.publisher})")
+    _print_update(stats)
+
+
+@kb_app.command("calibrate")
+def calibrate_cmd(
+    pairs: Path = typer.Option(
+        ..., "--pairs", exists=True, dir_okay=False, help='JSONL of {"text", "kb_id", "label": 1|0}'
+    ),
+    auto_precision: float = typer.Option(0.95, help="Precision the auto-link band must reach"),
+    suggest_precision: float = typer.Option(0.60, help="Precision the suggest band must reach"),
+) -> None:
+    """Choose band thresholds from labelled pairs and write them into the index manifest."""
+    from factcheck_kb.index import IndexError_
+    from factcheck_kb.operations import calibrate_index
+
+    try:
+        thresholds, errors, n = calibrate_index(
+            pairs, auto_precision=auto_precision, suggest_precision=suggest_precision
+        )
+    except (IndexError_, ValueError) as exc:
+        _fail(str(exc))
+    for error in errors:
+        err_console.print(f"[yellow]skipped[/] {error}")
+    table = Table(title=f"Thresholds from {n} labelled pairs ({thresholds.source})")
+    for column in ("signal", "auto", "suggest"):
+        table.add_column(column)
+    for signal in ("fused", "dense", "lexical"):
+        auto, suggest = thresholds.pair(signal)
+        table.add_row(signal, f"{auto:.3f}", f"{suggest:.3f}")
+    console.print(table)
+
+
+@kb_app.command("reindex")
+def reindex_cmd(
+    full: bool = typer.Option(False, "--full", help="Rebuild from scratch (after a model change)"),
+) -> None:
+    """Bring the search index in line with the database (only new or changed items are embedded)."""
+    from factcheck_kb.index import IndexModelMismatch
+    from factcheck_kb.operations import sync_index
+
+    progress, on_embedded = _embed_progress()
+    try:
+        with progress:
+            stats = sync_index(rebuild=full, progress=_say, on_embedded=on_embedded)
+    except IndexModelMismatch as exc:
+        _fail(f"{exc}\n(use `saring kb reindex --full` to rebuild for the configured model)")
+    _print_update(stats)
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the app."""
+    app.add_typer(kb_app, name="kb")

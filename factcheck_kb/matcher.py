@@ -1,0 +1,314 @@
+"""Match posts to known fact checks: dense + BM25 candidates, fused, ranked, banded (auto/suggest/none)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from factcheck_kb.bands import BandThresholds, PairScore, decide
+from factcheck_kb.dense import VIEW_STRIDE, item_of
+from factcheck_kb.fusion import FusionConfig, fuse
+from factcheck_kb.index import Encoder, KBIndex
+from factcheck_kb.query_clean import dense_query_text
+from factcheck_kb.tokens import is_url_only, url_words, word_count
+
+log = logging.getLogger(__name__)
+
+LEXICAL_CHUNK = 256  # queries scored against the whole BM25 matrix at once
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """One ranked KB item for a post; ``score`` is the fused score (or the one signal that ran)."""
+
+    kb_id: str
+    score: float
+    band: str
+    dense_score: float | None
+    lexical_score: float | None
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPlan:
+    """How one text is searched: 'hybrid', 'lexical' (short or URL-only) or 'dense' (no lexical index)."""
+
+    mode: str
+    dense_text: str
+    lexical_text: str
+    words: int
+    url_only: bool
+
+
+class Matcher:
+    """Batched matcher over an open :class:`KBIndex`; thresholds and fusion default to the manifest's."""
+
+    def __init__(
+        self,
+        index: KBIndex,
+        encoder: Encoder,
+        thresholds: BandThresholds | None = None,
+        fusion: FusionConfig | None = None,
+        *,
+        clean_queries: bool = True,
+        candidates: int = 50,
+        today: date | None = None,
+    ):
+        from factcheck_kb.index import check_encoder
+
+        check_encoder(index.manifest, encoder, index.path)
+        self.index = index
+        self.encoder = encoder
+        self.thresholds = thresholds or index.thresholds
+        self.fusion = fusion or index.fusion
+        self.clean_queries = clean_queries
+        self.candidates = int(candidates)
+        self.today = today
+        self._rows: dict[int, np.ndarray] | None = None
+        self._matrix: np.ndarray | None = None
+        self._lex_col: dict[int, int] | None = None
+        self._published_cache: dict[int, date | None] = {}
+
+    @classmethod
+    def open(cls, index_dir: Path | None = None, encoder: Encoder | None = None, **kwargs) -> Matcher:
+        """The matcher for the configured index (``get_settings().index_dir``) and encoder."""
+        from saring.config import get_settings
+
+        settings = get_settings()
+        if encoder is None:
+            from models.encoder import load_encoder
+
+            encoder = load_encoder(settings.encoder_model)
+        index = KBIndex.open(index_dir or settings.index_dir, encoder)
+        return cls(index, encoder, **kwargs)
+
+    # ------------------------------------------------------------ planning
+
+    def plan(self, text: str) -> QueryPlan:
+        text = text or ""
+        url_only = is_url_only(text)
+        words = word_count(text)
+        has_lexical = len(self.index.lexical) > 0
+        if url_only:
+            return QueryPlan("lexical", "", url_words(text), 0, True)
+        if words <= self.thresholds.short_query_words and has_lexical:
+            return QueryPlan("lexical", "", text, words, False)
+        dense_text = dense_query_text(text, clean=self.clean_queries)
+        return QueryPlan("hybrid" if has_lexical else "dense", dense_text, text, words, False)
+
+    # ------------------------------------------------------------ dense helpers
+
+    def _vector_rows(self) -> tuple[dict[int, np.ndarray], np.ndarray]:
+        """item id -> row numbers of its view vectors in an in-memory copy of the vectors."""
+        if self._rows is None:
+            vids, vectors = self.index.dense.all_vectors()
+            items = item_of(vids)
+            order = np.argsort(vids, kind="stable")
+            vids, vectors, items = vids[order], vectors[order], items[order]
+            rows: dict[int, np.ndarray] = {}
+            if len(items):
+                starts = np.flatnonzero(np.r_[True, items[1:] != items[:-1]])
+                ends = np.r_[starts[1:], len(items)]
+                for s, e in zip(starts, ends, strict=True):
+                    rows[int(items[s])] = np.arange(s, e)
+            self._rows, self._matrix = rows, np.ascontiguousarray(vectors, dtype=np.float32)
+        return self._rows, self._matrix
+
+    def _dense_scores(self, qvec: np.ndarray, item_ids: Sequence[int]) -> np.ndarray:
+        """Best-view cosine of each item for one query vector."""
+        rows, matrix = self._vector_rows()
+        out = np.zeros(len(item_ids), dtype=np.float32)
+        for pos, item in enumerate(item_ids):
+            r = rows.get(int(item))
+            if r is not None and len(r):
+                out[pos] = float((matrix[r] @ qvec).max())
+        return out
+
+    def _dense_candidates(self, qvecs: np.ndarray) -> list[dict[int, float]]:
+        """Per query: item id -> best-view cosine for the top items by FAISS."""
+        if not len(qvecs):
+            return []
+        k_views = min(self.index.dense.ntotal, self.candidates * 4)
+        scores, vids = self.index.dense.search(qvecs, k_views)
+        out = []
+        for row_scores, row_ids in zip(scores, vids, strict=True):
+            found: dict[int, float] = {}
+            for s, vid in zip(row_scores, row_ids, strict=True):
+                if vid < 0:
+                    continue
+                item = int(vid) // VIEW_STRIDE
+                if item not in found:
+                    found[item] = float(s)
+                    if len(found) >= self.candidates:
+                        break
+            out.append(found)
+        return out
+
+    # ------------------------------------------------------------ lexical helpers
+
+    def _lexical_columns(self) -> dict[int, int]:
+        if self._lex_col is None:
+            self._lex_col = {int(i): c for c, i in enumerate(self.index.lexical.ids)}
+        return self._lex_col
+
+    def _lexical_rows(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(normalised score matrix over all lexical docs, raw score matrix) for texts, chunked."""
+        lex = self.index.lexical
+        tokens = [self.index.analyzer(t) for t in texts]
+        norm_parts, raw_parts = [], []
+        for start in range(0, len(tokens), LEXICAL_CHUNK):
+            raw, self_scores = lex.score_matrix(tokens[start : start + LEXICAL_CHUNK])
+            norm_parts.append(lex.normalise(raw, self_scores))
+            raw_parts.append(raw)
+        if not norm_parts:
+            empty = np.zeros((0, len(lex)), np.float32)
+            return empty, empty
+        return np.vstack(norm_parts), np.vstack(raw_parts)
+
+    # ------------------------------------------------------------ matching
+
+    def _published(self, item_id: int) -> date | None:
+        if item_id not in self._published_cache:
+            entry = self.index.entry_for_item_id(item_id)
+            value = None
+            if entry is not None and entry.published:
+                try:
+                    value = date.fromisoformat(entry.published)
+                except ValueError:
+                    value = None
+            self._published_cache[item_id] = value
+        return self._published_cache[item_id]
+
+    def match(self, texts: Sequence[str], top_k: int = 10) -> list[list[MatchResult]]:
+        """Ranked, banded matches for each text (all queries encoded in one call)."""
+        texts = list(texts)
+        plans = [self.plan(t) for t in texts]
+        dense_pos = [i for i, p in enumerate(plans) if p.mode in ("hybrid", "dense")]
+        qvecs = np.zeros((len(texts), int(self.encoder.dim)), dtype=np.float32)
+        if dense_pos and self.index.dense.ntotal:
+            encoded = self.encoder.encode([plans[i].dense_text for i in dense_pos], kind="query")
+            qvecs[dense_pos] = np.asarray(encoded, dtype=np.float32)
+        dense_found = (
+            dict(zip(dense_pos, self._dense_candidates(qvecs[dense_pos]), strict=True))
+            if (dense_pos and self.index.dense.ntotal)
+            else {}
+        )
+
+        lex_pos = [i for i, p in enumerate(plans) if p.mode in ("hybrid", "lexical")]
+        lex_norm, lex_raw = self._lexical_rows([plans[i].lexical_text for i in lex_pos])
+        lex_row_of = {qi: r for r, qi in enumerate(lex_pos)}
+        lex_ids = self.index.lexical.ids
+        cols = self._lexical_columns()
+
+        results: list[list[MatchResult]] = []
+        for qi, plan in enumerate(plans):
+            cand: dict[int, None] = {}
+            dense_map = dense_found.get(qi, {})
+            cand.update(dict.fromkeys(dense_map))
+            lex_row = lex_norm[lex_row_of[qi]] if qi in lex_row_of else None
+            if lex_row is not None and len(lex_row):
+                raw_row = lex_raw[lex_row_of[qi]]
+                n = min(self.candidates, len(raw_row))
+                top = np.argpartition(-raw_row, n - 1)[:n]
+                cand.update(dict.fromkeys(int(lex_ids[c]) for c in top if raw_row[c] > 0))
+            if not cand:
+                results.append([])
+                continue
+            items = np.fromiter(cand, dtype=np.int64)
+            dense = None
+            if plan.mode in ("hybrid", "dense"):
+                missing = [it for it in items if int(it) not in dense_map]
+                extra = (
+                    dict(zip(missing, self._dense_scores(qvecs[qi], missing), strict=True)) if missing else {}
+                )
+                dense = np.array(
+                    [dense_map.get(int(it), extra.get(it, 0.0)) for it in items], dtype=np.float32
+                )
+            lexical = None
+            if lex_row is not None:
+                lexical = np.array(
+                    [lex_row[cols[int(it)]] if int(it) in cols else 0.0 for it in items], dtype=np.float32
+                )
+            if plan.mode == "hybrid":
+                fused = fuse(dense, lexical, self.fusion)
+            elif plan.mode == "dense":
+                fused = dense
+            else:
+                fused = lexical
+            tiebreak = dense if dense is not None else lexical
+            order = np.lexsort((-tiebreak, -fused))[:top_k]
+            row: list[MatchResult] = []
+            for rank, pos in enumerate(order, start=1):
+                item = int(items[pos])
+                kb_id = self.index.kb_id_of(item)
+                if kb_id is None:
+                    continue
+                d = float(dense[pos]) if dense is not None else None
+                lx = float(lexical[pos]) if lexical is not None else None
+                band = decide(
+                    self.thresholds,
+                    mode=plan.mode,
+                    fused=float(fused[pos]),
+                    dense=d,
+                    lexical=lx,
+                    words=plan.words,
+                    url_only=plan.url_only,
+                    published=self._published(item),
+                    today=self.today,
+                )
+                row.append(
+                    MatchResult(
+                        kb_id,
+                        round(float(fused[pos]), 6),
+                        band,
+                        None if d is None else round(d, 6),
+                        None if lx is None else round(lx, 6),
+                        rank,
+                    )
+                )
+            results.append(row)
+        return results
+
+    def score_pairs(self, texts: Sequence[str], kb_ids: Sequence[str]) -> list[PairScore]:
+        """The matcher's scores of given (text, kb item) pairs, for calibration (unknown items score 0)."""
+        if len(texts) != len(kb_ids):
+            raise ValueError("texts and kb_ids differ in length")
+        plans = [self.plan(t) for t in texts]
+        dense_pos = [i for i, p in enumerate(plans) if p.mode in ("hybrid", "dense")]
+        qvecs = np.zeros((len(texts), int(self.encoder.dim)), dtype=np.float32)
+        if dense_pos:
+            qvecs[dense_pos] = self.encoder.encode([plans[i].dense_text for i in dense_pos], kind="query")
+        lex_pos = [i for i, p in enumerate(plans) if p.mode in ("hybrid", "lexical")]
+        lex_norm, _ = self._lexical_rows([plans[i].lexical_text for i in lex_pos])
+        lex_row_of = {qi: r for r, qi in enumerate(lex_pos)}
+        cols = self._lexical_columns()
+        out = []
+        for qi, (plan, kb_id) in enumerate(zip(plans, kb_ids, strict=True)):
+            entry = self.index.items.get(kb_id)
+            item = entry.item_id if entry else None
+            d = lx = None
+            if plan.mode in ("hybrid", "dense"):
+                d = float(self._dense_scores(qvecs[qi], [item])[0]) if item is not None else 0.0
+            if plan.mode in ("hybrid", "lexical"):
+                lx = float(lex_norm[lex_row_of[qi]][cols[item]]) if item in cols else 0.0
+            if plan.mode == "hybrid":
+                fused = (
+                    float(fuse(np.array([d]), np.array([lx]), self.fusion)[0])
+                    if (self.fusion.method == "weighted")
+                    else float(self._rrf_pair(texts[qi], kb_id))
+                )
+            else:
+                fused = d if plan.mode == "dense" else lx
+            out.append(PairScore(fused=fused, dense=d, lexical=lx))
+        return out
+
+    def _rrf_pair(self, text: str, kb_id: str) -> float:
+        for result in self.match([text], top_k=self.candidates)[0]:
+            if result.kb_id == kb_id:
+                return result.score
+        return 0.0
