@@ -128,6 +128,7 @@ def train_version(
     oof = getattr(getattr(model, "head", None), "oof_metrics", None)
     if oof:
         metrics["train_out_of_fold"]["model"] = oof
+    metrics.update({k: v for k, v in model.card.metrics.items() if k not in metrics})
     model.card = ModelCard(
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         kind=model.config.kind,
@@ -144,8 +145,12 @@ def train_version(
         metrics=metrics,
         thresholds={
             "decision_threshold": model.threshold,
-            "meaning": "label = hoax when the calibrated hoax probability >= decision_threshold; "
-            "chosen to maximise macro-F1 on out-of-fold training predictions",
+            "meaning": "label = hoax when the calibrated hoax probability >= decision_threshold; chosen to "
+            + (
+                "maximise macro-F1 on out-of-fold training predictions"
+                if oof
+                else "maximise macro-F1 on the held-out calibration slice of the training part"
+            ),
         },
         seed=options.seed,
         trained_by=trained_by,
@@ -155,6 +160,13 @@ def train_version(
 
 def _head_summary(model) -> dict:
     head = getattr(model.config, "head", None)
+    if model.config.kind == "finetuned":
+        return {
+            "type": "AutoModelForSequenceClassification",
+            "loss": "class-weighted cross-entropy",
+            "calibration": "platt on a held-out slice",
+            "max_length": model.config.max_length,
+        }
     if isinstance(head, HeadParams):
         return {
             "type": head.head,
