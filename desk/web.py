@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,35 @@ PLATFORMS = {
 }
 
 
+ENGAGEMENT = {
+    "likes": "suka",
+    "shares": "dibagikan",
+    "comments": "komentar",
+    "views": "ditonton",
+    "forwards": "diteruskan",
+    "reactions": "reaksi",
+    "retweets": "repost",
+    "replies": "balasan",
+    "quotes": "kutipan",
+    "saves": "disimpan",
+}
+
+
+def engagement_label(key: str) -> str:
+    return ENGAGEMENT.get(key, key)
+
+
+def iso_local(value: str | None, tz) -> str:  # noqa: ANN001
+    """An ISO timestamp string (as kept in audit details) in local Indonesian wording."""
+    if not value:
+        return "—"
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return local_text(parsed, tz)
+
+
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
@@ -75,6 +105,8 @@ def make_templates(desk: DeskSettings) -> Jinja2Templates:
     tz = desk.tz
     env.filters.update(
         local=lambda v: local_text(v, tz),
+        iso_local=lambda v: iso_local(v, tz),
+        engagement=engagement_label,
         age=lambda v: age_text(v, utcnow()),
         until=lambda v: until_text(v, utcnow()),
         input_dt=lambda v: input_value(v, tz),

@@ -36,13 +36,15 @@ def item_page(
     """Render the item page, optionally with a form's errors or an edit conflict."""
     db.rollback()  # show what is stored, never a half-applied change
     detail = item_detail(db, item_id, current.viewer)
+    skpd_list = list_skpd(db)
     return render(
         request,
         "item.html",
         {
             "d": detail,
             "tier": priority_tier(detail.item.priority),
-            "skpd_list": list_skpd(db),
+            "skpd_list": skpd_list,
+            "skpd_names": {s.code: s.name for s in skpd_list},
             "pics": pics_of(db),
             "errors": errors or {},
             "form": form,
