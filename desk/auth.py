@@ -194,7 +194,8 @@ def officer(permission: str | None = None, *, csrf: bool = False) -> Callable:
         request.state.officer = current
         return current
 
-    dependency.permission = permission  # type: ignore[attr-defined]
+    dependency.permission = permission  # type: ignore[attr-defined]  (read by the route-level tests)
+    dependency.officer_required = True  # type: ignore[attr-defined]
     return dependency
 
 
