@@ -8,6 +8,7 @@ from pathlib import Path
 
 import datasets
 import pytest
+from classifier_helpers import add_verdict
 
 from models.training_data import (
     TrainingDataError,
@@ -20,7 +21,6 @@ from models.training_data import (
     tweet_date,
 )
 from saring.db.session import session_scope
-from saring.db.tables.core import Post, QueueItem, Source, Verdict
 
 SAMPLES = Path(__file__).parent / "samples" / "classifier"
 DEMO = Path(__file__).parent.parent / "models" / "classifier" / "demo_train.jsonl"
@@ -116,35 +116,6 @@ def test_one_class_only_is_an_error(tmp_path):
     path.write_text('{"text": "a b c", "label": 1}\n{"text": "d e f", "label": "hoaks"}\n', encoding="utf-8")
     with pytest.raises(TrainingDataError, match="only one class"):
         build_training_set([path])
-
-
-def add_verdict(session, text: str, verdict: str, *, external_id: str, when: datetime) -> Post:
-    """A post with a queue item and a TRC verdict (helper shared by the registry and flow tests)."""
-    source = session.query(Source).filter_by(name="tes").one_or_none()
-    if source is None:
-        source = Source(name="tes", kind="manual")
-        session.add(source)
-        session.flush()
-    post = session.query(Post).filter_by(source_id=source.id, external_id=external_id).one_or_none()
-    if post is None:
-        post = Post(
-            source_id=source.id,
-            platform="whatsapp",
-            external_id=external_id,
-            text=text,
-            text_normalised=text,
-            posted_at=when,
-        )
-        session.add(post)
-        session.flush()
-        session.add(QueueItem(post_id=post.id))
-        session.flush()
-    item = session.query(QueueItem).filter_by(post_id=post.id).one()
-    session.add(
-        Verdict(queue_item_id=item.id, post_id=post.id, verdict=verdict, decided_by="trc", decided_at=when)
-    )
-    session.flush()
-    return post
 
 
 def test_verdicts_are_mapped_latest_wins_and_override_files(db_url, tmp_path):
