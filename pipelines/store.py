@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -67,9 +66,10 @@ class ScoreWriteStats:
 
 
 def content_hash(text: str) -> str:
-    """SHA-256 of the text, white space collapsed and case folded (finds copies across sources)."""
-    folded = " ".join(text.split()).casefold()
-    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+    """SHA-256 of the text's lower-cased words (``pipelines.dedup``): finds exact copies across sources."""
+    from pipelines.dedup import content_hash as canonical_hash
+
+    return canonical_hash(text)
 
 
 def _insert(session: Session, table: Any):

@@ -50,7 +50,7 @@ class IssueCluster(Base):
     __tablename__ = "issue_clusters"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    representative_post_id: Mapped[int | None] = mapped_column(Integer)
+    representative_post_id: Mapped[int | None] = mapped_column(Integer, unique=True)
     label: Mapped[str] = mapped_column(Text, default="")
     first_seen_at: Mapped[datetime | None] = mapped_column()
     last_seen_at: Mapped[datetime | None] = mapped_column(index=True)

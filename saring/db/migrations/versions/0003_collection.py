@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_issue_clusters")),
+        sa.UniqueConstraint("representative_post_id", name=op.f("uq_issue_clusters_representative_post_id")),
     )
     with op.batch_alter_table("issue_clusters", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_issue_clusters_last_seen_at"), ["last_seen_at"], unique=False)

@@ -1,0 +1,73 @@
+"""Collection as library calls: read a source from its checkpoint, prepare posts, write a chunk atomically."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+from pipelines import store
+from pipelines.records import PostRecord, QuarantinedRecord
+from pipelines.sources import ReadResult, read_source
+from saring.db import session_scope
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def chunked(items: Sequence[T], size: int) -> list[list[T]]:
+    """Consecutive chunks of at most ``size`` items (none for no items)."""
+    size = max(1, int(size))
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def prepare_posts(records: Sequence[PostRecord]) -> list[store.PreparedPost]:
+    """Normalised text, language and content hash of each post (pure, runs in a mapped task)."""
+    from pipelines.langid import detect_language
+    from pipelines.normalise import normalise_text
+
+    prepared = []
+    for record in records:
+        normalised = normalise_text(record.text)
+        language = record.language or detect_language(normalised)
+        prepared.append(store.PreparedPost(record, normalised, language, store.content_hash(normalised)))
+    return prepared
+
+
+def source_cursor(source_name: str, url: str | None = None) -> dict | None:
+    """The checkpointed cursor of a source (None before its first committed batch)."""
+    with session_scope(url) as session:
+        return store.load_cursor(session, source_name)
+
+
+def read_from_checkpoint(
+    kind: str,
+    location: str,
+    source_name: str,
+    cursor: Mapping[str, Any] | None,
+    options: Mapping[str, Any] | None = None,
+) -> ReadResult:
+    """Read one source from its cursor with the connector for ``kind`` (may raise TransientSourceError)."""
+    return read_source(kind, location, source_name, cursor=cursor, options=options)
+
+
+def write_chunk(
+    source: Mapping[str, Any],
+    posts: Sequence[store.PreparedPost],
+    quarantined: Sequence[QuarantinedRecord] = (),
+    cursor: Mapping[str, Any] | None = None,
+    *,
+    records_read: int | None = None,
+    url: str | None = None,
+) -> store.BatchStats:
+    """Posts, quarantined records and (for a source's last chunk) the cursor, committed together."""
+    with session_scope(url) as session:
+        row = store.ensure_source(
+            session,
+            source["name"],
+            kind=source.get("kind", "unknown"),
+            location=source.get("location"),
+            schedule=source.get("schedule"),
+            region_tags=source.get("region_tags") or (),
+        )
+        return store.save_batch(session, row, posts, quarantined, cursor, records_read=records_read)

@@ -1,0 +1,110 @@
+"""`saring demo` end to end: demo KB in, index calibrated, a classifier, the watch flow, flagged items out."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipelines.demo_data import demo_path
+from pipelines.store import QuarantineRow, QueueRow
+from saring.config import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class DemoReport:
+    """What the demo did and what it flagged (the lead's `saring demo` prints it)."""
+
+    database_url: str
+    sources_file: str
+    encoder: str
+    kb: dict[str, Any] = field(default_factory=dict)
+    calibration: dict[str, Any] | None = None
+    classifier_version: str | None = None
+    classifier_trained: bool = False
+    collected: dict[str, Any] = field(default_factory=dict)
+    scored: dict[str, Any] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    quarantined: list[QuarantineRow] = field(default_factory=list)
+    items: list[QueueRow] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def run_demo(
+    settings: Settings | None = None,
+    *,
+    limit: int = 15,
+    train_classifier: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> DemoReport:
+    """Import the demo KB (idempotent), index and calibrate it, make sure a classifier is active, run the
+    watch flow over the demo sources, and return the top flagged queue items with their reasons."""
+    from factcheck_kb.operations import calibrate_index, import_path
+    from models.registry import ModelRegistry
+    from pipelines import store
+    from pipelines.flows.watch import watch_flow
+    from pipelines.runtime import _encoder
+    from saring.db import init_db, session_scope
+
+    say = progress or (lambda message: log.info(message))
+    started = time.perf_counter()
+    settings = settings or get_settings()
+    settings.ensure_dirs()
+    url = settings.resolved_database_url
+    init_db(url)
+    sources = demo_path("sources.yaml")
+    encoder = _encoder(settings.encoder_model)
+    report = DemoReport(database_url=url, sources_file=str(sources), encoder=str(encoder.model_id))
+
+    say("importing the demo knowledge base and updating the index")
+    imported = import_path(
+        demo_path("kb_clarifications.jsonl"), db_url=url, index_dir=settings.index_dir, encoder=encoder
+    )
+    report.kb = {
+        "records": imported.records,
+        "inserted": imported.inserted,
+        "updated": imported.updated,
+        "unchanged": imported.unchanged,
+        "index": imported.index.to_dict() if imported.index else None,
+    }
+    if imported.index is None or imported.index.added or imported.index.updated:
+        say("calibrating match bands on the demo's labelled pairs")
+        thresholds, _errors, n_pairs = calibrate_index(
+            demo_path("labelled_pairs.jsonl"), index_dir=settings.index_dir, encoder=encoder
+        )
+        report.calibration = {"pairs": n_pairs, "thresholds": _as_dict(thresholds)}
+
+    registry = ModelRegistry(db_url=url)
+    active = registry.active()
+    if active is None and train_classifier:
+        from models.classifier.demo import train_demo_model
+
+        say("training the default classifier on the demo's self-written posts")
+        train_demo_model(encoder=encoder, db_url=url)
+        report.classifier_trained = True
+        active = registry.active()
+    report.classifier_version = active.version if active else None
+
+    say("running the watch flow (collect every demo source, then score)")
+    stats = watch_flow(sources_file=str(sources))
+    report.collected, report.scored = stats["collected"], stats["scored"]
+    with session_scope(url) as session:
+        report.counts = store.counts(session)
+        report.quarantined = store.list_quarantined(session, limit=20)
+        report.items = store.list_queue(session, limit=limit)
+    report.seconds = round(time.perf_counter() - started, 1)
+    return report
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if hasattr(value, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return asdict(value)
+    return dict(value) if isinstance(value, dict) else {"value": str(value)}

@@ -1,0 +1,1 @@
+"""Prefect flows: collect (per source, checkpointed), score (chunked), watch (both), serve; thin tasks."""

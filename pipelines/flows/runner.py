@@ -1,0 +1,36 @@
+"""The task runner for chunked maps: threads here, or Dask (a LocalCluster, or an existing scheduler)."""
+
+from __future__ import annotations
+
+import logging
+
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+
+from saring.config import Settings, get_settings
+
+log = logging.getLogger(__name__)
+KINDS = ("thread", "dask")
+
+
+def make_task_runner(settings: Settings | None = None, *, kind: str | None = None) -> TaskRunner:
+    """``SARING_TASK_RUNNER=thread`` (default) or ``dask``; with dask, ``SARING_DASK_ADDRESS`` names an
+    existing scheduler (workers on other machines), else a LocalCluster of ``SARING_DASK_WORKERS`` starts."""
+    settings = settings or get_settings()
+    kind = (kind or settings.task_runner or "thread").strip().lower()
+    if kind == "thread":
+        return ThreadPoolTaskRunner(max_workers=max(1, settings.flow_max_workers))
+    if kind == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if settings.dask_address:
+            log.info("Dask task runner on the scheduler at %s", settings.dask_address)
+            return DaskTaskRunner(address=settings.dask_address)
+        cluster_kwargs = {
+            "n_workers": max(1, settings.dask_workers),
+            "threads_per_worker": 1,
+            "processes": settings.dask_processes,
+            "dashboard_address": None,
+        }
+        log.info("Dask task runner on a LocalCluster %s", cluster_kwargs)
+        return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs=cluster_kwargs)
+    raise ValueError(f"unknown task runner {kind!r}; use one of {', '.join(KINDS)}")

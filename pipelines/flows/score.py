@@ -1,0 +1,75 @@
+"""Prefect flow `score`: cluster new posts into issues, then score them in chunks mapped over the task runner.
+
+Clustering runs first, in large ordered batches (the near-duplicate index is one shared state, saved with
+each batch's links), so spread counts every post collected so far. Scoring then maps over chunks in parallel
+(threads, or Dask workers on other machines). Each chunk commits on its own: a killed run leaves whole chunks
+scored and the rest unscored, and the next run picks up exactly the unscored posts. A second run over the
+same posts finds nothing to do.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from prefect import flow, task
+
+from pipelines import clustering, score_chunk
+from pipelines.collect import chunked
+from pipelines.flows.common import TASK_DEFAULTS, ensure_schema, record_finish, record_start, sum_stats
+from pipelines.flows.runner import make_task_runner
+from saring.config import get_settings
+
+log = logging.getLogger(__name__)
+
+
+#: Posts clustered per transaction: the near-duplicate state is saved once per batch, so batches are large.
+CLUSTER_BATCH = 4096
+
+
+@task(name="cluster-batch", **TASK_DEFAULTS)
+def cluster_batch_task(post_ids: list[int]) -> dict:
+    """Link each post to its issue cluster (near-duplicates), updating cluster counts and the LSH state."""
+    return clustering.cluster_posts(post_ids)
+
+
+@task(name="score-chunk", **TASK_DEFAULTS)
+def score_chunk_task(post_ids: list[int]) -> dict:
+    """Encode once, match, classify, prioritise; write matches and queue items for the chunk."""
+    return score_chunk.score_chunk(post_ids)
+
+
+def score_pending(chunk_size: int, limit: int | None = None) -> dict[str, Any]:
+    """The body of a score run (inside a flow): every unscored post, chunk by chunk."""
+    started = time.perf_counter()
+    ids = score_chunk.unscored_ids(limit=limit)
+    chunks = chunked(ids, chunk_size)
+    if not chunks:
+        return {"posts": 0, "chunks": 0, "seconds": {}, "wall_seconds": 0.0}
+    cluster_stats = [cluster_batch_task(batch) for batch in chunked(ids, max(chunk_size, CLUSTER_BATCH))]
+    futures = score_chunk_task.map(chunks)
+    stats = sum_stats([*cluster_stats, *futures.result()])
+    stats["chunks"] = len(chunks)
+    stats["wall_seconds"] = round(time.perf_counter() - started, 3)
+    return stats
+
+
+@flow(name="score", task_runner=make_task_runner(), log_prints=False)
+def score_flow(chunk_size: int | None = None, limit: int | None = None) -> dict[str, Any]:
+    """Score every post not scored yet; queue those above the threshold or auto-linked to a known hoax."""
+    url = ensure_schema()
+    run_id = record_start("score", None, url)
+    try:
+        stats = score_pending(chunk_size or get_settings().flow_chunk_size, limit)
+    except Exception as exc:
+        record_finish(run_id, "failed", {"error": str(exc)[:500]}, url)
+        raise
+    record_finish(run_id, "completed", stats, url)
+    log.info("scored: %s", {k: v for k, v in stats.items() if k != "seconds"})
+    return stats
+
+
+def run_score(chunk_size: int | None = None, limit: int | None = None) -> dict[str, Any]:
+    """Run the score flow with the task runner the settings name now (SARING_TASK_RUNNER)."""
+    return score_flow.with_options(task_runner=make_task_runner())(chunk_size=chunk_size, limit=limit)

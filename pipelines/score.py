@@ -1,0 +1,220 @@
+"""One scoring pass over a chunk of posts: encode once, match, classify, prioritise (no database)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from pipelines.gazetteer import DEFAULT_WEIGHTS, Gazetteer
+from pipelines.scoring import (
+    KBInfo,
+    MatchRow,
+    PostToScore,
+    ScoredPost,
+    ScoringConfig,
+    is_known_hoax,
+    score_one,
+)
+
+log = logging.getLogger(__name__)
+STAGES = ("normalise", "cluster", "embed", "match", "classify", "prioritise", "write")
+
+
+@dataclass(slots=True)
+class StageTimer:
+    """Seconds spent per stage, summed over chunks (for the flow's stats and the benchmark)."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+    def merge(self, other: Mapping[str, float]) -> None:
+        for name, value in other.items():
+            self.seconds[name] = self.seconds.get(name, 0.0) + float(value)
+
+
+def encode_posts(encoder: Any, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
+    """Query vectors of the posts, encoded once and shared by the matcher and the classifier."""
+    kwargs = {"kind": "query"}
+    if batch_size:
+        kwargs["batch_size"] = batch_size
+    return np.asarray(encoder.encode(list(texts), **kwargs), dtype=np.float32)
+
+
+def query_texts(matcher: Any, texts: Sequence[str]) -> list[str]:
+    """The text the matcher embeds for each post (its cleaned query), else the post itself."""
+    if matcher is None or not hasattr(matcher, "plan"):
+        return list(texts)
+    out = []
+    for text in texts:
+        plan = matcher.plan(text)
+        out.append(plan.dense_text if plan.mode in ("hybrid", "dense") and plan.dense_text else text)
+    return out
+
+
+def match_posts(matcher: Any, texts: Sequence[str], *, top_k: int = 3) -> list[list[Any]]:
+    """The matcher's ranked results per post (none without a KB index)."""
+    if matcher is None:
+        return [[] for _ in texts]
+    return matcher.match(list(texts), top_k=top_k)
+
+
+def classify_posts(
+    classifier: Any,
+    texts: Sequence[str],
+    vectors: np.ndarray | None = None,
+    *,
+    encoder_model_id: str | None = None,
+    kb_scores: Sequence[float] | None = None,
+) -> np.ndarray | None:
+    """Hoax probability per post from the active classifier, or None when there is no model.
+
+    The vectors are handed over only when the classifier's own body is the same encoder (same model id);
+    otherwise it encodes the texts itself. ``kb_scores`` (best match score per post) feed models using them.
+    """
+    if classifier is None:
+        return None
+    kwargs: dict[str, Any] = {}
+    body = getattr(classifier, "encoder", None)
+    same_body = (
+        body is not None
+        and encoder_model_id is not None
+        and getattr(body, "model_id", None) == encoder_model_id
+    )
+    if vectors is not None and same_body and _accepts(classifier.predict_proba, "vectors"):
+        kwargs["vectors"] = vectors
+    if kb_scores is not None and _accepts(classifier.predict_proba, "kb_scores"):
+        kwargs["kb_scores"] = list(kb_scores)
+    return _positive_column(classifier.predict_proba(list(texts), **kwargs))
+
+
+def _positive_column(probabilities: Any) -> np.ndarray:
+    array = np.asarray(probabilities, dtype=float)
+    return array[:, 1] if array.ndim == 2 else array
+
+
+_ACCEPTS: dict[tuple[int, str], bool] = {}
+
+
+def _accepts(function: Callable, keyword: str) -> bool:
+    import inspect
+
+    key = (id(getattr(function, "__func__", function)), keyword)
+    if key not in _ACCEPTS:
+        try:
+            _ACCEPTS[key] = keyword in inspect.signature(function).parameters
+        except (TypeError, ValueError):
+            _ACCEPTS[key] = False
+    return _ACCEPTS[key]
+
+
+def to_match_rows(results: Iterable[Any], kb: Mapping[str, KBInfo], top_k: int) -> list[MatchRow]:
+    """The matcher's results (best first) as rows, each marked known hoax or not from the KB verdict."""
+    rows: list[MatchRow] = []
+    for position, result in enumerate(list(results)[:top_k], start=1):
+        kb_id = str(result.kb_id)
+        info = kb.get(kb_id)
+        rows.append(
+            MatchRow(
+                kb_id=kb_id,
+                rank=int(getattr(result, "rank", position) or position),
+                score=float(result.score),
+                band=str(getattr(result, "band", "none") or "none"),
+                dense_score=_maybe_float(getattr(result, "dense_score", None)),
+                lexical_score=_maybe_float(getattr(result, "lexical_score", None)),
+                known_hoax=is_known_hoax(info.verdict if info else None),
+            )
+        )
+    return rows
+
+
+def _searchable(post: PostToScore) -> str:
+    """Raw and normalised text: hashtags split by normalisation ("#BanjirKotabaru") name places too."""
+    if post.text_normalised and post.text_normalised != post.text:
+        return f"{post.text}\n{post.text_normalised}"
+    return post.text
+
+
+def _maybe_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def score_posts(
+    posts: Sequence[PostToScore],
+    encoder: Any,
+    matcher: Any,
+    classifier: Any,
+    *,
+    gazetteer: Gazetteer | None = None,
+    kb_lookup: Callable[[set[str]], Mapping[str, KBInfo]] | None = None,
+    config: ScoringConfig = ScoringConfig(),  # noqa: B008
+    model_version: str | None = None,
+    top_k: int = 3,
+    now: datetime | None = None,
+    timer: StageTimer | None = None,
+) -> list[ScoredPost]:
+    """Score a chunk: encode once, match against the KB, classify, then priority and reasons per post.
+
+    ``kb_lookup`` maps matched KB ids to their verdict/category (unknown ids count as known hoaxes).
+    """
+    if not posts:
+        return []
+    timer = timer or StageTimer()
+    now = now or datetime.now(UTC)
+    texts = [p.text for p in posts]
+    shared = getattr(matcher, "encoder", None) if matcher is not None else None
+    shared = shared if hasattr(shared, "remember") else None
+    with timer.stage("embed"):
+        embed_texts = query_texts(matcher, texts)
+        vectors = None
+        if encoder is not None:
+            vectors = encode_posts(getattr(encoder, "inner", encoder), embed_texts)
+            if shared is not None and getattr(shared, "model_id", None) == getattr(encoder, "model_id", None):
+                shared.remember(embed_texts, vectors)
+    try:
+        with timer.stage("match"):
+            results = match_posts(matcher, texts, top_k=top_k)
+    finally:
+        if shared is not None:
+            shared.forget()
+    with timer.stage("classify"):
+        best_scores = [max((float(r.score) for r in per_post), default=0.0) for per_post in results]
+        model_id = getattr(encoder, "model_id", None)
+        probabilities = classify_posts(
+            classifier, texts, vectors, encoder_model_id=model_id, kb_scores=best_scores
+        )
+    with timer.stage("prioritise"):
+        kb_ids = {str(r.kb_id) for per_post in results for r in list(per_post)[:top_k]}
+        kb = dict(kb_lookup(kb_ids)) if (kb_lookup and kb_ids) else {}
+        scored = []
+        for index, post in enumerate(posts):
+            rows = to_match_rows(results[index], kb, top_k)
+            probability = None if probabilities is None else float(probabilities[index])
+            mentions = gazetteer.mentions(_searchable(post)) if gazetteer is not None else []
+            scored.append(
+                score_one(
+                    post,
+                    rows,
+                    probability,
+                    mentions,
+                    now=now,
+                    config=config,
+                    model_version=model_version,
+                    kb_info=kb,
+                    local_weights=gazetteer.weights if gazetteer is not None else DEFAULT_WEIGHTS,
+                )
+            )
+    return scored
