@@ -161,6 +161,19 @@ class Clarification(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    # --- added by migration 0005_comms (issue 6): the parts of the message, approval, and its KB entry ---
+    verdict: Mapped[str | None] = mapped_column(String(30))
+    claim_text: Mapped[str] = mapped_column(Text, default="")
+    source_text: Mapped[str] = mapped_column(Text, default="")
+    source_url: Mapped[str | None] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    approved_by: Mapped[str | None] = mapped_column(String(100))
+    approved_at: Mapped[datetime | None] = mapped_column()
+    kb_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    index_status: Mapped[str | None] = mapped_column(String(20))
+    # --- end of 0005_comms block ---
+
 
 class AuditLog(Base):
     """Append-only record of who did what, when, with which model and thresholds."""
