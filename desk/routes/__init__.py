@@ -7,6 +7,18 @@ from fastapi import APIRouter
 
 def all_routers() -> list[APIRouter]:
     """Every router of the desk, in the order they are mounted."""
-    from desk.routes import admin_pages, api_admin, api_items, auth_pages, item_pages, queue_pages
+    # comms and monitoring pages (issue 6)
+    from desk.routes import (
+        admin_pages,
+        api_admin,
+        api_items,
+        auth_pages,
+        comms_pages,
+        dashboard_pages,
+        item_pages,
+        queue_pages,
+        template_pages,
+    )
 
-    return [m.router for m in (auth_pages, queue_pages, item_pages, admin_pages, api_items, api_admin)]
+    pages = (auth_pages, queue_pages, item_pages, admin_pages, api_items, api_admin)
+    return [m.router for m in (*pages, comms_pages, template_pages, dashboard_pages)]
