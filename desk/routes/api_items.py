@@ -102,7 +102,8 @@ class QueueRowOut(BaseModel):
 
 
 class QueueOut(BaseModel):
-    total: int
+    total: int = Field(description="Items selected, counted up to 10,001 (see total_capped)")
+    total_capped: bool = Field(default=False, description="True when there are more than 10,000")
     page: int
     pages: int
     items: list[QueueRowOut]
@@ -185,6 +186,7 @@ def api_queue(
     result = list_queue(db, filters, current.viewer, page=page, page_size=page_size)
     return QueueOut(
         total=result.total,
+        total_capped=result.capped,
         page=result.page,
         pages=result.pages,
         items=[QueueRowOut(**{k: getattr(r, k) for k in QueueRowOut.model_fields}) for r in result.rows],

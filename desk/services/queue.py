@@ -29,6 +29,7 @@ STATUS_FILTERS = {
 }
 BANDS = {"auto": "Cocok otomatis", "suggest": "Perlu dicek", "none": "Tidak ada kecocokan"}
 EXCERPT_CHARS = 220
+COUNT_CAP = 10_000  # counting further costs time and changes nothing for triage
 
 
 @dataclass(slots=True)
@@ -88,7 +89,12 @@ class QueuePage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        return max(1, -(-min(self.total, COUNT_CAP) // self.page_size))
+
+    @property
+    def capped(self) -> bool:
+        """True when there are more than :data:`COUNT_CAP` items (``total`` is then ``COUNT_CAP + 1``)."""
+        return self.total > COUNT_CAP
 
 
 def engagement_total(engagement: dict | None) -> int:
@@ -129,15 +135,36 @@ def _needs(filters: QueueFilters, viewer: Viewer) -> tuple[bool, bool]:
     return bool(filters.platform), bool(filters.skpd or filters.overdue or viewer.is_pic)
 
 
-def count_queue(session: Session, filters: QueueFilters, viewer: Viewer, now: datetime | None = None) -> int:
-    now = now or utcnow()
+def _narrowed(query: Select, filters: QueueFilters, viewer: Viewer, now: datetime) -> Select:
+    """Add only the joins the filters need (the queue table alone answers most views)."""
     need_post, need_assignment = _needs(filters, viewer)
-    query = select(func.count(QueueItem.id))
     if need_post:
         query = query.join(Post, Post.id == QueueItem.post_id)
     if need_assignment:
         query = query.join(Assignment, Assignment.queue_item_id == QueueItem.id)
-    return int(session.scalar(_filtered(query, filters, viewer, now)) or 0)
+    return _filtered(query, filters, viewer, now)
+
+
+def count_queue(
+    session: Session,
+    filters: QueueFilters,
+    viewer: Viewer,
+    now: datetime | None = None,
+    *,
+    cap: int = COUNT_CAP,
+) -> int:
+    """How many items the filters select, counted up to ``cap + 1`` (more is shown as "cap+")."""
+    query = _narrowed(select(QueueItem.id), filters, viewer, now or utcnow()).limit(cap + 1)
+    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+
+def page_ids(
+    session: Session, filters: QueueFilters, viewer: Viewer, *, page: int, page_size: int, now: datetime
+) -> list[int]:
+    """Ids of one page in priority order; sorting ids first keeps the wide joins to 50 rows."""
+    query = _narrowed(select(QueueItem.id), filters, viewer, now)
+    query = query.order_by(QueueItem.priority.desc(), QueueItem.id.desc())
+    return list(session.scalars(query.limit(page_size).offset((page - 1) * page_size)))
 
 
 def list_queue(
@@ -153,6 +180,7 @@ def list_queue(
     require(viewer, "queue.view")
     now = now or utcnow()
     page = max(1, page)
+    ids = page_ids(session, filters, viewer, page=page, page_size=page_size, now=now)
     query = (
         select(
             QueueItem.id,
@@ -182,12 +210,11 @@ def list_queue(
         .outerjoin(KBItem, KBItem.id == QueueItem.best_kb_item_id)
         .outerjoin(Assignment, Assignment.queue_item_id == QueueItem.id)
         .outerjoin(Skpd, Skpd.id == Assignment.skpd_id)
+        .where(QueueItem.id.in_(ids))
     )
-    query = _filtered(query, filters, viewer, now)
-    query = query.order_by(QueueItem.priority.desc(), QueueItem.id.desc())
-    query = query.limit(page_size).offset((page - 1) * page_size)
+    order = {item_id: position for position, item_id in enumerate(ids)}
     rows = []
-    for r in session.execute(query):
+    for r in sorted(session.execute(query), key=lambda r: order[r.id]) if ids else []:
         deadline = as_utc(r.deadline)
         excerpt = r.excerpt or ""
         rows.append(

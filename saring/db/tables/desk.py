@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from saring.db.base import Base, utcnow
-from saring.db.tables.core import AuditLog
+from saring.db.tables.core import AuditLog, QueueItem
 
 
 class Skpd(Base):
@@ -93,13 +93,14 @@ class Assignment(Base):
     """The SKPD (and optionally the PIC) responsible for a queue item's follow-up, with a deadline."""
 
     __tablename__ = "assignments"
-    __table_args__ = (Index("ix_assignments_skpd_status_deadline", "skpd_id", "status", "deadline"),)
+    # Covering (SKPD -> items): the SKPD filter and a PIC's queue never read the assignment rows themselves.
+    __table_args__ = (Index("ix_assignments_skpd_item", "skpd_id", "queue_item_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     queue_item_id: Mapped[int] = mapped_column(ForeignKey("queue_items.id"), unique=True)
     skpd_id: Mapped[int] = mapped_column(ForeignKey("skpd.id"))
     pic_user_id: Mapped[int | None] = mapped_column(ForeignKey("desk_users.id"))
-    deadline: Mapped[datetime] = mapped_column(index=True)
+    deadline: Mapped[datetime] = mapped_column()
     status: Mapped[str] = mapped_column(String(20), default="terbuka")
     routed_by: Mapped[str] = mapped_column(String(100), default="sistem")
     rule_id: Mapped[int | None] = mapped_column(ForeignKey("routing_rules.id", ondelete="SET NULL"))
@@ -120,6 +121,13 @@ class Comment(Base):
     author: Mapped[str] = mapped_column(String(100))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# Queue filters sort by priority within a status; these let the database read one page without sorting it all.
+Index("ix_queue_items_category_status_priority", QueueItem.category, QueueItem.status, QueueItem.priority)
+Index("ix_queue_items_kecamatan_status_priority", QueueItem.kecamatan, QueueItem.status, QueueItem.priority)
+Index("ix_queue_items_band_status_priority", QueueItem.band, QueueItem.status, QueueItem.priority)
+Index("ix_assignments_status_deadline_item", Assignment.status, Assignment.deadline, Assignment.queue_item_id)
 
 
 class AuditLogIsAppendOnly(RuntimeError):

@@ -1,5 +1,5 @@
 """desk tables: SKPD, users, sessions, login attempts, routing rules, assignments, comments;
-queue_items.category/kecamatan; audit_log made append-only in the database
+queue_items.category/kecamatan with queue indexes; audit_log made append-only in the database
 
 Revision ID: 0004_desk
 Revises: 0003_collection
@@ -153,9 +153,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("queue_item_id", name=op.f("uq_assignments_queue_item_id")),
     )
     with op.batch_alter_table("assignments", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_assignments_deadline"), ["deadline"], unique=False)
-        batch_op.create_index(
-            "ix_assignments_skpd_status_deadline", ["skpd_id", "status", "deadline"], unique=False
+        batch_op.create_index("ix_assignments_skpd_item", ["skpd_id", "queue_item_id"], unique=False)
+        batch_op.create_index(  # overdue view: open follow-ups past their deadline
+            "ix_assignments_status_deadline_item", ["status", "deadline", "queue_item_id"], unique=False
         )
 
     op.create_table(
@@ -176,8 +176,10 @@ def upgrade() -> None:
     with op.batch_alter_table("queue_items", schema=None) as batch_op:
         batch_op.add_column(sa.Column("category", sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column("kecamatan", sa.String(length=100), nullable=True))
-        batch_op.create_index(batch_op.f("ix_queue_items_category"), ["category"], unique=False)
-        batch_op.create_index(batch_op.f("ix_queue_items_kecamatan"), ["kecamatan"], unique=False)
+        for column in ("category", "kecamatan", "band"):  # filter, then read in priority order
+            batch_op.create_index(
+                f"ix_queue_items_{column}_status_priority", [column, "status", "priority"], unique=False
+            )
 
     _audit_triggers_up()
 
@@ -185,8 +187,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     _audit_triggers_down()
     with op.batch_alter_table("queue_items", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_queue_items_kecamatan"))
-        batch_op.drop_index(batch_op.f("ix_queue_items_category"))
+        for column in ("category", "kecamatan", "band"):
+            batch_op.drop_index(f"ix_queue_items_{column}_status_priority")
         batch_op.drop_column("kecamatan")
         batch_op.drop_column("category")
     op.drop_table("comments")
