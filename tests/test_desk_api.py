@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from desk_fixtures import version_from
+from desk_fixtures import seed_queue, version_from
 
 pytest_plugins = ["desk_fixtures"]
 
@@ -149,3 +149,22 @@ def test_openapi_schema_describes_the_api(client_as):
     assert "post" in paths["/api/items/{item_id}/verdict"]
     assert "VerdictBody" in schema["components"]["schemas"]
     assert not any(p.startswith("/item") or p == "/antrean" for p in paths)  # pages stay out of the schema
+
+
+def test_new_items_are_routed_when_the_desk_starts(db_url, cheap_hashing):
+    from fastapi.testclient import TestClient
+    from sqlalchemy import func, select
+
+    from desk.app import create_app
+    from desk.settings import DeskSettings
+    from saring.config import Settings
+    from saring.db.session import session_scope
+    from saring.db.tables.desk import Assignment
+
+    with session_scope(db_url) as session:
+        seed_queue(session, route=False)
+    app = create_app(Settings(database_url=db_url), DeskSettings(route_interval_s=3600), migrate=False)
+    with TestClient(app):
+        pass
+    with session_scope(db_url) as session:
+        assert session.scalar(select(func.count(Assignment.id))) == 9

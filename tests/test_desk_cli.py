@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -74,3 +82,36 @@ def test_routing_list_and_set(db_url):
         rule = session.scalar(select(RoutingRule).where(RoutingRule.kecamatan == "Hampang"))
         assert rule.skpd.code == "satpolpp" and rule.hours_high == 3
     assert "0 item dirutekan" in runner.invoke(app, ["routing", "apply"]).output
+
+
+@pytest.mark.slow
+def test_saring_desk_serves_on_loopback(db_url, tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "SARING_DESK_ROUTE_INTERVAL_S": "0"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "saring.cli.main", "desk", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, process.stdout.read()
+                time.sleep(0.3)
+        else:
+            pytest.fail("saring desk did not answer")
+        assert health.json() == {"status": "ok"}
+        login = httpx.get(f"http://127.0.0.1:{port}/antrean", timeout=5, follow_redirects=True)
+        assert login.status_code == 200 and "Masuk ke Meja TRC" in login.text  # redirected to the login page
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=20)[0]
+    assert "Belum ada admin" in output  # the first admin comes from the CLI, never a default password

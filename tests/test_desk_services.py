@@ -381,3 +381,55 @@ def test_seed_helpers_make_officers(db_url, cheap_hashing):
         officers = add_officers(session)
         assert officers["pic"].skpd.code == "dinsos"
         assert session.scalar(select(func.count(Assignment.id))) == 0
+
+
+def test_desk_verdicts_feed_the_retraining_reader(desk_seed, db_url):
+    from models.training_data import read_verdicts
+
+    with session_scope(db_url) as session:
+        _decide(session, desk_seed.items["blt"], verdict="disinformasi")  # three posts of one issue
+        _decide(session, desk_seed.items["pln"], verdict="bukan_hoaks", reason="Jadwal resmi PLN")
+        _decide(session, desk_seed.items["pemilu"], verdict="perlu_investigasi", reason="Cek ke KPU")
+    with session_scope(db_url) as session:
+        examples, _ = read_verdicts(session)
+    labels = sorted(e["label"] for e in examples)
+    assert labels == [0, 1, 1, 1]  # perlu_investigasi carries no label
+
+
+def test_audit_records_the_models_and_thresholds_in_force(desk_seed, db_url):
+    from saring.config import get_settings
+    from saring.db.tables.registry import ModelVersion
+
+    index_dir = get_settings().index_dir
+    index_dir.mkdir(parents=True, exist_ok=True)
+    thresholds = {"dense_auto": 0.95, "dense_suggest": 0.75, "lexical_auto": 0.875, "lexical_suggest": 0.7}
+    (index_dir / "manifest.json").write_text(
+        json.dumps(
+            {
+                "model_id": "e5-kotabaru-ft",
+                "thresholds": thresholds,
+                "updated_at": "2026-11-01T00:00:00+00:00",
+            }
+        )
+    )
+    with session_scope(db_url) as session:
+        session.add(
+            ModelVersion(
+                version=CLASSIFIER,
+                kind="tfidf-lr",
+                encoder="-",
+                path="/x",
+                threshold=0.62,
+                validation_split="fixed",
+                trained_by="tests",
+            )
+        )
+    with session_scope(db_url) as session:
+        _decide(session, desk_seed.items["cpns"])
+    with session_scope(db_url) as session:
+        row = session.scalar(select(AuditLog).where(AuditLog.action == "item.verdict"))
+        in_force = row.details["in_force"]
+    assert in_force["model_version"] == CLASSIFIER and in_force["classifier_threshold"] == 0.62
+    assert in_force["band_thresholds"] == thresholds
+    assert in_force["matcher_model"] == "multilingual-e5-small+bm25"  # what scored this item
+    assert row.actor == "rina.trc" and row.at is not None

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from saring.config import get_settings
 from saring.db.tables.core import AuditLog, Match, QueueItem
+from saring.db.tables.registry import ModelVersion
 
 log = logging.getLogger(__name__)
 
@@ -27,26 +28,36 @@ def _manifest_thresholds(path: str, mtime: float) -> dict[str, Any]:
     return {
         "matcher_model": manifest.get("model_id"),
         "band_thresholds": manifest.get("thresholds"),
-        "index_built_at": manifest.get("built_at") or manifest.get("build_time"),
+        "fusion": manifest.get("fusion"),
+        "index_updated_at": manifest.get("updated_at") or manifest.get("created_at"),
     }
 
 
 def index_thresholds() -> dict[str, Any]:
     """Band thresholds from the search index manifest (empty when no index is built)."""
     index_dir = get_settings().index_dir
-    for name in ("manifest.json", "index.json"):
-        path = index_dir / name
-        if path.is_file():
-            return _manifest_thresholds(str(path), path.stat().st_mtime)
+    path = index_dir / "manifest.json"  # factcheck_kb.index.MANIFEST
+    if path.is_file():
+        return _manifest_thresholds(str(path), path.stat().st_mtime)
     return {}
 
 
 def models_in_force(session: Session, item: QueueItem | None) -> dict[str, Any]:
     """The classifier version, matcher model and thresholds that produced this item's scores."""
-    context: dict[str, Any] = {"model_version": None, "matcher_model": None, "band_thresholds": None}
+    context: dict[str, Any] = {
+        "model_version": None,
+        "classifier_threshold": None,
+        "matcher_model": None,
+        "band_thresholds": None,
+    }
     context.update({k: v for k, v in index_thresholds().items() if v is not None})
     if item is not None:
         context["model_version"] = item.model_version
+        if item.model_version:
+            threshold = session.scalar(
+                select(ModelVersion.threshold).where(ModelVersion.version == item.model_version)
+            )
+            context["classifier_threshold"] = threshold
         matcher = session.scalar(
             select(Match.model_id).where(Match.post_id == item.post_id).order_by(Match.rank).limit(1)
         )
