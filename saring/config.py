@@ -118,3 +118,8 @@ def quiet_offline_environment() -> None:
     }
     for key, value in defaults.items():
         os.environ.setdefault(key, value)
+    if "PREFECT_HOME" not in os.environ:
+        # Prefect's state lives beside Saring's, so one SARING_HOME holds everything a run leaves behind.
+        home = Path(os.environ.get("SARING_HOME") or _default_home()).expanduser()
+        (home / "prefect").mkdir(parents=True, exist_ok=True)
+        os.environ["PREFECT_HOME"] = str(home / "prefect")
