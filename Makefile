@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/saring demo
 
 test: $(STAMP)
-	bash scripts/ensure_browser.sh
+	bash scripts/ensure_test_services.sh
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
