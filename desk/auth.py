@@ -187,11 +187,11 @@ def officer(permission: str | None = None, *, csrf: bool = False) -> Callable:
         current = officer_from_token(db, request.cookies.get(SESSION_COOKIE))
         if current is None:
             raise NotAuthenticated()
+        request.state.officer = current  # error pages still show who is logged in
         if csrf and not tokens_match(current.csrf_token, await _submitted_csrf(request)):
             raise CsrfFailed()
         if permission is not None and not current.viewer.can(permission):
             raise Forbidden(permission)
-        request.state.officer = current
         return current
 
     dependency.permission = permission  # type: ignore[attr-defined]  (read by the route-level tests)

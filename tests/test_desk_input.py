@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 from desk_fixtures import version_from
 from sqlalchemy import func, select
@@ -56,6 +59,10 @@ def test_html_and_script_are_escaped_everywhere(client_as, desk_seed, db_url):
     assert "&lt;script&gt;alert(&#34;xss&#34;)&lt;/script&gt;" in html
     evidence = client.post(f"/api/items/{item_id}/evidence", headers={"X-CSRF-Token": token}).json()
     assert evidence["item"]["comments"][0]["body"] == SCRIPT  # stored as written, escaped only on output
+    bundle = client.post(f"/api/items/{item_id}/evidence?format=zip", headers={"X-CSRF-Token": token})
+    archive = zipfile.ZipFile(io.BytesIO(bundle.content))
+    html = archive.read(next(n for n in archive.namelist() if n.endswith("evidence.html"))).decode()
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
 
 
 def test_unknown_ids_give_404(client_as):
