@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -73,7 +74,8 @@ def cluster_posts(post_ids: Sequence[int], url: str | None = None) -> dict:
     from saring.config import get_settings
 
     url = url or get_settings().resolved_database_url
-    stats = {"clustered": 0, "new_clusters": 0, "joined": 0}
+    started = time.perf_counter()
+    stats: dict = {"clustered": 0, "new_clusters": 0, "joined": 0}
     if not post_ids:
         return stats
     with _LOCK:
@@ -138,4 +140,5 @@ def cluster_posts(post_ids: Sequence[int], url: str | None = None) -> dict:
         except Exception:
             _CACHE.pop(url, None)  # the in-memory index may be ahead of what was committed
             raise
+    stats["seconds"] = {"cluster": time.perf_counter() - started}
     return stats

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pipelines import store
@@ -32,6 +34,40 @@ def prepare_posts(records: Sequence[PostRecord]) -> list[store.PreparedPost]:
         language = record.language or detect_language(normalised)
         prepared.append(store.PreparedPost(record, normalised, language, store.content_hash(normalised)))
     return prepared
+
+
+@dataclass(slots=True)
+class PreparedChunk:
+    """A chunk of prepared posts and the seconds it took (normalise, language, hash)."""
+
+    posts: list[store.PreparedPost]
+    seconds: float
+
+
+def prepare_chunk(records: Sequence[PostRecord]) -> PreparedChunk:
+    """:func:`prepare_posts`, timed."""
+    start = time.perf_counter()
+    posts = prepare_posts(records)
+    return PreparedChunk(posts, time.perf_counter() - start)
+
+
+def store_chunk(
+    source: Mapping[str, Any],
+    records: Sequence[PostRecord],
+    quarantined: Sequence[QuarantinedRecord] = (),
+    cursor: Mapping[str, Any] | None = None,
+    *,
+    records_read: int | None = None,
+    url: str | None = None,
+) -> dict[str, Any]:
+    """Prepare and write one chunk; counts and seconds per stage (normalise, write)."""
+    chunk = prepare_chunk(records)
+    started = time.perf_counter()
+    stats = write_chunk(source, chunk.posts, quarantined, cursor, records_read=records_read, url=url)
+    return {
+        **stats.as_dict(),
+        "seconds": {"normalise": chunk.seconds, "write": time.perf_counter() - started},
+    }
 
 
 def source_cursor(source_name: str, url: str | None = None) -> dict | None:

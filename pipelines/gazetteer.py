@@ -88,7 +88,8 @@ class Gazetteer:
                     self._by_name[key] = place
         names = sorted(self._by_name, key=len, reverse=True)
         body = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) or r"(?!x)x"
-        self._pattern = re.compile(rf"(?<![\w])({body})(?![\w])", re.IGNORECASE)
+        # names are folded to lower case and so is the text (faster than a case-insensitive pattern)
+        self._pattern = re.compile(rf"(?<![\w])({body})(?![\w])")
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> Gazetteer:
@@ -99,7 +100,7 @@ class Gazetteer:
     def mentions(self, text: str) -> list[PlaceMention]:
         """Places named in the text, most specific first, each once."""
         seen: dict[Place, PlaceMention] = {}
-        for match in self._pattern.finditer(text or ""):
+        for match in self._pattern.finditer((text or "").lower()):
             place = self._by_name.get(_fold(match.group(1)))
             if place is not None and place not in seen:
                 seen[place] = PlaceMention(place, match.group(1))

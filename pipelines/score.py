@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -141,6 +141,15 @@ def to_match_rows(results: Iterable[Any], kb: Mapping[str, KBInfo], top_k: int) 
     return rows
 
 
+def with_match_thresholds(config: ScoringConfig, matcher: Any) -> ScoringConfig:
+    """The config with the matcher's fused (suggest, auto) thresholds, to grade suggestions by score."""
+    thresholds = getattr(matcher, "thresholds", None)
+    if config.suggest_range is not None or thresholds is None or not hasattr(thresholds, "pair"):
+        return config
+    auto, suggest = thresholds.pair("fused")
+    return replace(config, suggest_range=(float(suggest), float(auto)))
+
+
 def _searchable(post: PostToScore) -> str:
     """Raw and normalised text: hashtags split by normalisation ("#BanjirKotabaru") name places too."""
     if post.text_normalised and post.text_normalised != post.text:
@@ -172,6 +181,7 @@ def score_posts(
     """
     if not posts:
         return []
+    config = with_match_thresholds(config, matcher)
     timer = timer or StageTimer()
     now = now or datetime.now(UTC)
     texts = [p.text for p in posts]

@@ -5,7 +5,8 @@ The priority is a weighted mean of five components, each in [0, 1]:
 ====================  ======  =====================================================================
 component             weight  value
 ====================  ======  =====================================================================
-match                 0.35    1.0 auto-linked to a known hoax, 0.6 suggested, 0 otherwise
+match                 0.35    1.0 auto-linked to a known hoax; a suggestion 0.3–0.8, rising with its
+                              score from the suggest to the auto threshold (0.6 when unknown); else 0
 hoax probability      0.25    the active classifier's probability (left out when no model exists)
 spread                0.15    0.5 engagement (log scale, 5,000 weighted interactions = 1)
                               + 0.3 cluster size (log scale, 20 posts = 1) + 0.2 platforms (4 = 1)
@@ -15,8 +16,12 @@ local relevance       0.15    most local name in the gazetteer: kabupaten 1.0, k
 ====================  ======  =====================================================================
 
 Weights of missing components are dropped and the rest renormalised, so a post scores on the same
-0–1 scale with or without a classifier. A post is queued when its priority reaches the threshold
-(0.40 by default) or when any of its matches is auto-linked to a known hoax.
+0–1 scale with or without a classifier.
+
+A post is queued when any of its matches is auto-linked to a known hoax, or when its priority reaches the
+threshold (0.40 by default) *and* it is likely enough to be a hoax: its likelihood, the larger of the match
+component and the hoax probability, is at least 0.5. Spread, recency and place rank the queue; they do not
+put a local, viral but harmless post (a festival, a weather notice) in it on their own.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from pipelines.gazetteer import DEFAULT_WEIGHTS, Gazetteer, Place, PlaceMention,
 
 WEIGHTS: dict[str, float] = {"match": 0.35, "hoax": 0.25, "spread": 0.15, "recency": 0.10, "local": 0.15}
 DEFAULT_THRESHOLD = 0.40
+DEFAULT_MIN_LIKELIHOOD = 0.5
 BAND_VALUE = {"auto": 1.0, "suggest": 0.6, "none": 0.0}
 #: KB verdicts that mark a claim as true: a match to such an item is not a match to a known hoax.
 NOT_HOAX_VERDICTS = frozenset(
@@ -84,9 +90,27 @@ def is_known_hoax(verdict: str | None) -> bool:
     return (verdict or "").strip().lower() not in NOT_HOAX_VERDICTS
 
 
-def match_value(band: str | None, known_hoax: bool) -> float:
-    """The match component: the band's value when the item is a known hoax, else 0."""
-    return BAND_VALUE.get(band or "none", 0.0) if known_hoax else 0.0
+def match_value(
+    band: str | None,
+    known_hoax: bool,
+    score: float | None = None,
+    suggest_range: tuple[float, float] | None = None,
+) -> float:
+    """The match component of one match: 1.0 auto, 0.3–0.8 for a suggestion by where its score lies
+    between the suggest and auto thresholds (``suggest_range``; 0.6 without them), 0 otherwise or when
+    the matched item is not a known hoax."""
+    if not known_hoax:
+        return 0.0
+    if band == "suggest" and score is not None and suggest_range is not None:
+        low, high = suggest_range
+        strength = (score - low) / (high - low) if high > low else 0.5
+        return 0.3 + 0.5 * min(1.0, max(0.0, strength))
+    return BAND_VALUE.get(band or "none", 0.0)
+
+
+def likelihood(match_component: float, hoax_probability: float | None) -> float:
+    """How likely the post spreads a hoax: the stronger of the match and the classifier."""
+    return max(match_component, hoax_probability or 0.0)
 
 
 def priority(components: Mapping[str, float | None], weights: Mapping[str, float] = WEIGHTS) -> float:
@@ -98,9 +122,15 @@ def priority(components: Mapping[str, float | None], weights: Mapping[str, float
     return sum(weights[k] * float(v) for k, v in present.items()) / total
 
 
-def should_queue(priority_value: float, auto_linked_hoax: bool, threshold: float = DEFAULT_THRESHOLD) -> bool:
-    """Queue above the threshold, and always when auto-linked to a known hoax."""
-    return auto_linked_hoax or priority_value >= threshold
+def should_queue(
+    priority_value: float,
+    auto_linked_hoax: bool,
+    threshold: float = DEFAULT_THRESHOLD,
+    likely: float = 1.0,
+    min_likelihood: float = DEFAULT_MIN_LIKELIHOOD,
+) -> bool:
+    """Always when auto-linked to a known hoax; otherwise at or above the threshold and likely a hoax."""
+    return auto_linked_hoax or (priority_value >= threshold and likely >= min_likelihood)
 
 
 # --- records ------------------------------------------------------------------------------------
@@ -170,6 +200,9 @@ class ScoringConfig:
     threshold: float = DEFAULT_THRESHOLD
     half_life_hours: float = 48.0
     weights: Mapping[str, float] = field(default_factory=lambda: dict(WEIGHTS))
+    min_likelihood: float = DEFAULT_MIN_LIKELIHOOD
+    #: (suggest, auto) thresholds of the matcher's fused score, to grade suggestions; None: flat 0.6
+    suggest_range: tuple[float, float] | None = None
 
 
 def _fmt(value: float) -> str:
@@ -207,7 +240,9 @@ def score_one(
     kb_info = kb_info or {}
     best = matches[0] if matches else None
     best_hoax = next((m for m in matches if m.known_hoax and m.band != "none"), None)
-    match_c = max((match_value(m.band, m.known_hoax) for m in matches), default=0.0)
+    match_c = max(
+        (match_value(m.band, m.known_hoax, m.score, config.suggest_range) for m in matches), default=0.0
+    )
     auto_hoax = any(m.band == "auto" and m.known_hoax for m in matches)
     spread_c = spread(post.engagement, post.cluster_size, post.cluster_platforms)
     recency_c = recency(post.posted_at, now, config.half_life_hours)
@@ -220,7 +255,8 @@ def score_one(
         "local": local_c,
     }
     value = priority(components, config.weights)
-    queued = should_queue(value, auto_hoax, config.threshold)
+    likely = likelihood(match_c, hoax_probability)
+    queued = should_queue(value, auto_hoax, config.threshold, likely, config.min_likelihood)
 
     reasons: list[str] = []
     for m in matches:
@@ -240,7 +276,7 @@ def score_one(
     ago = _hours_ago(post.posted_at, now)
     if ago and recency_c >= 0.5:
         reasons.append(f"baru: diunggah {ago}")
-    if value >= config.threshold:
+    if queued and not auto_hoax:
         reasons.append(f"prioritas {_fmt(value)} ≥ ambang {_fmt(config.threshold)}")
 
     kecamatan = next((m.place.kecamatan for m in mentions if m.place.kecamatan), None)
@@ -274,6 +310,7 @@ __all__ = [
     "ScoringConfig",
     "interactions",
     "is_known_hoax",
+    "likelihood",
     "local_relevance",
     "match_value",
     "parse_gazetteer",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -358,60 +358,99 @@ def save_scores(session: Session, scored: Sequence[ScoredPost], *, model_id: str
             ", ".join(sorted(missing)[:5]),
         )
 
-    existing_matches: dict[tuple[int, int], Match] = {
-        (m.post_id, m.kb_item_id): m
-        for m in session.scalars(select(Match).where(Match.post_id.in_(post_ids)))
+    matches_table, items_table, posts_table = Match.__table__, QueueItem.__table__, Post.__table__
+    existing_matches = {
+        (row.post_id, row.kb_item_id): row.id
+        for row in session.execute(
+            select(Match.post_id, Match.kb_item_id, Match.id).where(Match.post_id.in_(post_ids))
+        )
     }
-    keep: set[tuple[int, int]] = set()
     now = utcnow()
+    keep: set[tuple[int, int]] = set()
+    match_rows = []
     for s in scored:
         for m in s.matches:
             pk = kb_pk.get(m.kb_id)
             if pk is None or (s.post_id, pk) in keep:
                 continue
             keep.add((s.post_id, pk))
-            row = existing_matches.get((s.post_id, pk))
-            if row is None:
-                row = Match(post_id=s.post_id, kb_item_id=pk, created_at=now)
-                session.add(row)
-            row.rank, row.score, row.band = m.rank, float(m.score), m.band
-            row.dense_score = None if m.dense_score is None else float(m.dense_score)
-            row.lexical_score = None if m.lexical_score is None else float(m.lexical_score)
-            row.model_id = model_id
-            stats.matches += 1
-    stale = [m.id for key, m in existing_matches.items() if key not in keep]
+            match_rows.append(
+                {
+                    "post_id": s.post_id,
+                    "kb_item_id": pk,
+                    "rank": m.rank,
+                    "score": float(m.score),
+                    "dense_score": None if m.dense_score is None else float(m.dense_score),
+                    "lexical_score": None if m.lexical_score is None else float(m.lexical_score),
+                    "band": m.band,
+                    "model_id": model_id,
+                    "created_at": now,
+                }
+            )
+    if match_rows:
+        upsert = _insert(session, matches_table)
+        changing = ("rank", "score", "dense_score", "lexical_score", "band", "model_id")
+        upsert = upsert.on_conflict_do_update(
+            index_elements=["post_id", "kb_item_id"], set_={c: upsert.excluded[c] for c in changing}
+        )
+        session.execute(upsert, match_rows)
+        stats.matches = len(match_rows)
+    stale = [match_id for key, match_id in existing_matches.items() if key not in keep]
     if stale:
-        session.execute(delete(Match).where(Match.id.in_(stale)))
+        session.execute(delete(matches_table).where(matches_table.c.id.in_(stale)))
 
-    items = {q.post_id: q for q in session.scalars(select(QueueItem).where(QueueItem.post_id.in_(post_ids)))}
-    has_desk_columns = hasattr(QueueItem, "kecamatan") and hasattr(QueueItem, "category")
+    queued_before = set(session.scalars(select(QueueItem.post_id).where(QueueItem.post_id.in_(post_ids))))
+    new_items, changed_items = [], []
     for s in scored:
-        item = items.get(s.post_id)
-        if item is None and not s.queue:
+        if s.post_id not in queued_before and not s.queue:
             continue
-        if item is None:
-            item = QueueItem(post_id=s.post_id, status="baru", created_at=now)
-            session.add(item)
-            stats.queue_added += 1
-        else:
-            stats.queue_updated += 1
         best = next((m for m in s.matches if m.known_hoax and m.band != "none"), s.best)
-        item.priority = float(s.priority)
-        item.band = s.band
-        item.best_kb_item_id = kb_pk.get(best.kb_id) if best else None
-        item.best_score = float(best.score) if best else None
-        item.hoax_probability = None if s.hoax_probability is None else float(s.hoax_probability)
-        item.model_version = s.model_version
-        item.reasons = list(s.reasons)
-        item.updated_at = now
-        if has_desk_columns:
-            item.kecamatan = s.kecamatan or item.kecamatan
-            item.category = s.category or item.category
+        values = {
+            "priority": float(s.priority),
+            "band": s.band,
+            "best_kb_item_id": kb_pk.get(best.kb_id) if best else None,
+            "best_score": float(best.score) if best else None,
+            "hoax_probability": None if s.hoax_probability is None else float(s.hoax_probability),
+            "model_version": s.model_version,
+            "reasons": list(s.reasons),
+            "kecamatan": s.kecamatan,
+            "category": s.category,
+            "updated_at": now,
+        }
+        if s.post_id in queued_before:
+            changed_items.append({"target_post_id": s.post_id, **values})
+        else:
+            new_items.append(
+                {"post_id": s.post_id, "status": "baru", "version_id": 1, "created_at": now, **values}
+            )
+    if new_items:
+        # a concurrent run may have queued the post meanwhile: its item stands
+        insert_items = _insert(session, items_table).on_conflict_do_nothing(index_elements=["post_id"])
+        stats.queue_added = len(session.execute(insert_items.returning(items_table.c.id), new_items).all())
+    if changed_items:
+        c = items_table.c
+        session.execute(
+            update(items_table)
+            .where(c.post_id == bindparam("target_post_id"))
+            .values(
+                priority=bindparam("priority"),
+                band=bindparam("band"),
+                best_kb_item_id=bindparam("best_kb_item_id"),
+                best_score=bindparam("best_score"),
+                hoax_probability=bindparam("hoax_probability"),
+                model_version=bindparam("model_version"),
+                reasons=bindparam("reasons"),
+                kecamatan=func.coalesce(bindparam("kecamatan"), c.kecamatan),
+                category=func.coalesce(bindparam("category"), c.category),
+                updated_at=bindparam("updated_at"),
+                version_id=c.version_id + 1,  # the desk's optimistic lock sees the change
+            ),
+            changed_items,
+        )
+        stats.queue_updated = len(changed_items)
 
-    for post in session.scalars(select(Post).where(Post.id.in_(post_ids))):
-        post.scored_at = now
+    session.execute(update(posts_table).where(posts_table.c.id.in_(post_ids)).values(scored_at=now))
     stats.scored = len(scored)
-    session.flush()
     return stats
 
 

@@ -167,13 +167,13 @@ def test_collect_killed_midway_resumes_without_loss_or_duplicates(world: dict) -
         kill_after=3,
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
-    partial = _counts(world["url"])
-    assert partial["posts"] == 30  # three whole chunks of 10, committed in order
+    stored = _counts(world["url"])["posts"]
+    assert stored in (30, 40)  # whole chunks of 10 (two are written at a time), never part of one
     with session_scope(world["url"]) as session:
         assert store.load_cursor(session, "test-drop") is None  # the cursor goes with the last chunk
 
     resumed = collect_flow("test-drop", world["sources"], 10)
-    assert resumed["added"] == N_POSTS - 30 and resumed["unchanged"] == 30
+    assert resumed["added"] == N_POSTS - stored and resumed["unchanged"] == stored
     after = _counts(world["url"])
     assert after["posts"] == after["distinct_posts"] == N_POSTS
     assert after["quarantined"] == N_BAD

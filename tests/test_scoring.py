@@ -176,3 +176,26 @@ def test_unmatched_local_likely_hoax_crosses_threshold(gazetteer: Gazetteer) -> 
     assert likely.queue and not unlikely.queue and not far_away.queue
     assert "probabilitas hoaks 0.90" in likely.reasons
     assert likely.priority > far_away.priority > unlikely.priority - 0.2
+
+
+def test_suggestions_are_graded_between_the_band_thresholds() -> None:
+    from pipelines.scoring import match_value
+
+    assert match_value("suggest", True, 0.45, (0.45, 0.70)) == pytest.approx(0.3)
+    assert match_value("suggest", True, 0.70, (0.45, 0.70)) == pytest.approx(0.8)
+    assert match_value("suggest", True, 0.575, (0.45, 0.70)) == pytest.approx(0.55)
+    assert match_value("suggest", True, 0.5) == pytest.approx(0.6)  # thresholds unknown
+    assert match_value("auto", True, 0.71, (0.45, 0.70)) == 1.0
+    assert match_value("suggest", False, 0.69, (0.45, 0.70)) == 0.0
+
+
+def test_local_viral_harmless_post_is_not_queued(gazetteer: Gazetteer) -> None:
+    text = "Festival kuliner di Siring Laut, Kotabaru, ramai sekali malam ini"
+    post = _post(text=text, engagement={"likes": 4000, "shares": 900}, cluster_size=12, cluster_platforms=4)
+    weak = [MatchRow("demo-kb-070", 1, 0.47, "suggest")]
+    config = ScoringConfig(suggest_range=(0.45, 0.70))
+    scored = score_one(post, weak, 0.2, gazetteer.mentions(text), now=NOW, config=config)
+    assert scored.priority >= config.threshold  # ranks high ...
+    assert not scored.queue  # ... but nothing says it is a hoax
+    likely = score_one(post, weak, 0.8, gazetteer.mentions(text), now=NOW, config=config)
+    assert likely.queue and likely.reasons[-1].startswith("prioritas")

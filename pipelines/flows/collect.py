@@ -9,14 +9,16 @@ and nothing is lost or stored twice.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
-from prefect import flow, task
+from prefect import flow, task, unmapped
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipelines import collect
 from pipelines.flows.common import (
     TASK_DEFAULTS,
+    add_stats,
     ensure_schema,
     load_sources,
     record_finish,
@@ -26,7 +28,6 @@ from pipelines.flows.common import (
 )
 from pipelines.records import PostRecord, QuarantinedRecord
 from pipelines.sources import ReadResult
-from pipelines.store import PreparedPost
 from saring.config import get_settings
 
 log = logging.getLogger(__name__)
@@ -46,60 +47,47 @@ def read_source_task(source: dict[str, Any], cursor: dict | None) -> ReadResult:
     )
 
 
-@task(name="prepare-chunk", **TASK_DEFAULTS)
-def prepare_chunk_task(records: list[PostRecord]) -> list[PreparedPost]:
-    """Normalise text, guess the language, hash the content."""
-    return collect.prepare_posts(records)
-
-
-@task(name="write-chunk", **TASK_DEFAULTS)
-def write_chunk_task(
+@task(name="store-chunk", **TASK_DEFAULTS)
+def store_chunk_task(
     source: dict[str, Any],
-    prepared: list[PreparedPost],
+    records: list[PostRecord],
     quarantined: list[QuarantinedRecord],
     cursor: dict | None,
     records_read: int,
 ) -> dict:
-    """Posts, quarantined records and (with the last chunk) the cursor, in one transaction."""
-    stats = collect.write_chunk(source, prepared, quarantined, cursor, records_read=records_read)
-    return stats.as_dict()
+    """Prepare a chunk (normalise, language, hash); write it in one transaction (with the cursor if given)."""
+    return collect.store_chunk(source, records, quarantined, cursor, records_read=records_read)
 
 
 def collect_source(source: dict[str, Any], chunk_size: int) -> dict[str, Any]:
-    """The body of a collect run for one source (inside a flow)."""
+    """The body of a collect run for one source (inside a flow).
+
+    Every chunk but the last is stored in parallel; the last one goes after them with the quarantined records
+    and the cursor, so the checkpoint commits only once everything it covers is stored.
+    """
     settings = get_settings()
     cursor = collect.source_cursor(source["name"])
     reader = read_source_task.with_options(
         retries=settings.source_retries, retry_delay_seconds=settings.source_retry_delay_seconds
     )
+    started = time.perf_counter()
     result: ReadResult = reader(source, cursor)
-    chunks = collect.chunked(result.posts, chunk_size)
-    totals = {
-        "source": source["name"],
-        "read": len(result.posts) + len(result.quarantined),
-        "chunks": len(chunks),
-    }
-    counts = {"added": 0, "updated": 0, "unchanged": 0, "quarantined_new": 0, "quarantined_seen": 0}
-    if not chunks:
-        part = write_chunk_task(
-            source, [], list(result.quarantined), result.next_cursor, len(result.quarantined)
-        )
-        for key in counts:
-            counts[key] += part[key]
-        return {**totals, **counts}
-    prepared = prepare_chunk_task.map(chunks)  # normalising runs ahead while earlier chunks are written
-    for number, future in enumerate(prepared):
-        last = number == len(chunks) - 1
-        part = write_chunk_task(
-            source,
-            future.result(),
-            list(result.quarantined) if last else [],
-            result.next_cursor if last else None,
-            len(chunks[number]) + (len(result.quarantined) if last else 0),
-        )
-        for key in counts:
-            counts[key] += part[key]
-    return {**totals, **counts}
+    chunks = collect.chunked(result.posts, chunk_size) or [[]]
+    quarantined = list(result.quarantined)
+    stats: dict[str, Any] = {"source": source["name"], "read": len(result.posts) + len(quarantined)}
+    stats.update(chunks=len(result.posts) and len(chunks), added=0, updated=0, unchanged=0)
+    stats.update(quarantined_new=0, quarantined_seen=0, seconds={"read": time.perf_counter() - started})
+    rest = chunks[:-1]
+    if rest:
+        sizes = [len(c) for c in rest]
+        futures = store_chunk_task.map(unmapped(source), rest, unmapped([]), unmapped(None), sizes)
+        for part in futures.result():
+            add_stats(stats, part)
+    last = chunks[-1]
+    add_stats(
+        stats, store_chunk_task(source, last, quarantined, result.next_cursor, len(last) + len(quarantined))
+    )
+    return stats
 
 
 @flow(name="collect", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)

@@ -1,0 +1,298 @@
+"""Throughput of the whole flow (watch = collect + score) against the bare encoder on the same texts.
+
+    python -m eval.flow_throughput [--n 10000] [--encoder use-multilingual] [--chunk-size 256]
+
+Generates N synthetic posts (scripts/generate_posts.py, seeded) into a drop folder, builds the demo KB index
+with the chosen encoder, trains the demo classifier on the same encoder (so it reuses the flow's vectors),
+then times one watch run from raw JSONL to queue items: posts/s end to end and per stage (normalise, cluster,
+embed, match, classify, prioritise, write), peak memory (RSS of this process, sampled; and of the Prefect
+server it started), and the ratio of the end-to-end rate to the bare encoder's rate on the texts the flow
+embeds. Prefect's temporary server is started before the clock starts (a warm-up flow) and reported apart.
+Everything runs in a temporary SARING_HOME; writes eval/results/flow_throughput[-<tag>].json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "eval" / "results"
+STAGES = ("read", "normalise", "cluster", "load", "embed", "match", "classify", "prioritise", "write")
+
+
+class PeakMemory:
+    """Peak RSS of this process and of its children, sampled in a background thread."""
+
+    def __init__(self, interval: float = 0.2):
+        import psutil
+
+        self.process = psutil.Process()
+        self.interval = interval
+        self.peak_self = self.peak_children = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.interval)
+
+    def sample(self) -> None:
+        self.peak_self = max(self.peak_self, self.process.memory_info().rss)
+        children = 0
+        for child in self.process.children(recursive=True):
+            try:
+                children += child.memory_info().rss
+            except Exception:  # noqa: BLE001 - a child may exit while sampled
+                continue
+        self.peak_children = max(self.peak_children, children)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+
+
+def _generate(n: int, seed: int) -> list[dict]:
+    spec = importlib.util.spec_from_file_location("generate_posts", ROOT / "scripts" / "generate_posts.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generate(n, seed)
+
+
+def _setup_environment(home: Path, args: argparse.Namespace) -> None:
+    os.environ["SARING_HOME"] = str(home / "saring")
+    os.environ.setdefault("PREFECT_HOME", str(home / "prefect"))
+    os.environ["SARING_ENCODER_MODEL"] = args.encoder
+    os.environ["SARING_TASK_RUNNER"] = args.runner
+    os.environ["SARING_FLOW_CHUNK_SIZE"] = str(args.chunk_size)
+    os.environ["SARING_FLOW_MAX_WORKERS"] = str(args.workers)
+    os.environ.pop("SARING_DATABASE_URL", None) if not args.database_url else None
+    if args.database_url:
+        os.environ["SARING_DATABASE_URL"] = args.database_url
+    from saring.config import quiet_offline_environment, reset_settings
+
+    quiet_offline_environment()
+    reset_settings()
+
+
+def _prepare(home: Path, posts: list[dict], args: argparse.Namespace, say) -> dict:
+    """Drop folder, sources file, KB index (+ calibration) and the demo classifier; not timed as flow."""
+    from factcheck_kb.operations import calibrate_index, import_path
+    from models.classifier.demo import train_demo_model
+    from pipelines.demo_data import demo_path
+    from pipelines.runtime import _encoder
+    from saring.config import get_settings
+    from saring.db import init_db
+
+    settings = get_settings()
+    settings.ensure_dirs()
+    url = settings.resolved_database_url
+    init_db(url)
+    drop = home / "drop"
+    drop.mkdir(parents=True, exist_ok=True)
+    with (drop / "posts.jsonl").open("w", encoding="utf-8") as handle:
+        for post in posts:
+            handle.write(json.dumps(post, ensure_ascii=False) + "\n")
+    sources = home / "sources.yaml"
+    sources.write_text(
+        "sources:\n  - name: synthetic\n    kind: jsonl_drop\n    location: drop/posts.jsonl\n",
+        encoding="utf-8",
+    )
+    started = time.perf_counter()
+    encoder = _encoder(args.encoder)
+    say(f"encoder {encoder.model_id} loaded in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    import_path(
+        demo_path("kb_clarifications.jsonl"), db_url=url, index_dir=settings.index_dir, encoder=encoder
+    )
+    calibrate_index(demo_path("labelled_pairs.jsonl"), index_dir=settings.index_dir, encoder=encoder)
+    say(f"demo KB indexed and calibrated in {time.perf_counter() - started:.1f} s")
+    classifier = None
+    if not args.no_classifier:
+        started = time.perf_counter()
+        _model, info = train_demo_model(encoder=encoder, db_url=url)
+        classifier = info.version if info else None
+        say(f"demo classifier {classifier} trained in {time.perf_counter() - started:.1f} s")
+    return {"url": url, "sources": str(sources), "classifier": classifier}
+
+
+def _warm_prefect() -> float:
+    """Start Prefect's temporary server (or reach the configured one) before the clock starts."""
+    from prefect import flow
+
+    @flow(name="warm-up")
+    def warm_up() -> int:
+        return 1
+
+    started = time.perf_counter()
+    warm_up()
+    return time.perf_counter() - started
+
+
+def _bare_encoder(texts: list[str], args: argparse.Namespace) -> dict:
+    from pipelines.runtime import _encoder
+
+    encoder = _encoder(args.encoder)
+    encoder.encode(texts[:64], kind="query")  # warm
+    started = time.perf_counter()
+    encoder.encode(texts, kind="query")
+    seconds = time.perf_counter() - started
+    return {"texts": len(texts), "seconds": round(seconds, 3), "posts_per_s": round(len(texts) / seconds, 2)}
+
+
+def _flow_texts(posts: list[dict]) -> list[str]:
+    """What the flow embeds for each post: the matcher's query text (its cleaned query, else the post)."""
+    from factcheck_kb.matcher import Matcher
+    from pipelines.runtime import _encoder
+    from pipelines.score import query_texts
+    from saring.config import get_settings
+
+    settings = get_settings()
+    matcher = Matcher.open(settings.index_dir, encoder=_encoder(settings.encoder_model))
+    return query_texts(matcher, [p["text"] for p in posts])
+
+
+def run(args: argparse.Namespace) -> dict:
+    say = (lambda m: None) if args.quiet else (lambda m: print(f"[flow_throughput] {m}", flush=True))
+    home = Path(tempfile.mkdtemp(prefix="saring-flowbench-"))
+    try:
+        _setup_environment(home, args)
+        posts = _generate(args.n, args.seed)
+        say(f"{len(posts)} synthetic posts generated in {home}")
+        setup = _prepare(home, posts, args, say)
+        texts = _flow_texts(posts)
+
+        bare_before = None
+        if args.bare in ("before", "both"):
+            say("timing the bare encoder on the same texts")
+            bare_before = _bare_encoder(texts, args)
+            say(f"bare encoder: {bare_before['posts_per_s']} posts/s")
+        startup = _warm_prefect()
+        say(f"Prefect server ready in {startup:.1f} s (not counted)")
+
+        from pipelines import store
+        from pipelines.flows.watch import watch_flow
+        from saring.db import session_scope
+
+        say("running the watch flow")
+        with PeakMemory() as memory:
+            started = time.perf_counter()
+            stats = watch_flow(setup["sources"], args.chunk_size)
+            wall = time.perf_counter() - started
+        with session_scope(setup["url"]) as session:
+            counts = store.counts(session)
+        bare_after = None
+        if args.bare in ("after", "both"):
+            say("timing the bare encoder again")
+            bare_after = _bare_encoder(texts, args)
+        bare_runs = [b for b in (bare_before, bare_after) if b]
+        bare_rate = sum(b["posts_per_s"] for b in bare_runs) / len(bare_runs)
+
+        collected = stats["collected"]["synthetic"]
+        scored = stats["scored"]
+        seconds: dict[str, float] = {}
+        for part in (collected.get("seconds", {}), scored.get("seconds", {})):
+            for stage, spent in part.items():
+                seconds[stage] = seconds.get(stage, 0.0) + spent
+        stages = {
+            stage: {"seconds": round(seconds[stage], 3), "posts_per_s": round(args.n / seconds[stage], 1)}
+            for stage in STAGES
+            if seconds.get(stage)
+        }
+        e2e_rate = args.n / wall
+        result = {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "n_posts": args.n,
+            "encoder": args.encoder,
+            "classifier": setup["classifier"],
+            "chunk_size": args.chunk_size,
+            "task_runner": args.runner,
+            "flow_max_workers": args.workers,
+            "database": "postgresql" if args.database_url else "sqlite",
+            "cpu_count": os.cpu_count(),
+            "load_average": os.getloadavg(),
+            "python": platform.python_version(),
+            "end_to_end": {"seconds": round(wall, 2), "posts_per_s": round(e2e_rate, 2)},
+            "stages": stages,
+            "stage_seconds_sum": round(sum(v["seconds"] for v in stages.values()), 2),
+            "bare_encoder": {"before": bare_before, "after": bare_after, "posts_per_s": round(bare_rate, 2)},
+            "ratio_end_to_end_to_encoder": round(e2e_rate / bare_rate, 3),
+            "target_ratio": 0.9,
+            "peak_rss_mb": round(memory.peak_self / 2**20, 1),
+            "peak_rss_prefect_server_mb": round(memory.peak_children / 2**20, 1),
+            "prefect_startup_seconds": round(startup, 1),
+            "counts": counts,
+            "collected": {k: v for k, v in collected.items() if k != "seconds"},
+            "scored": {k: v for k, v in scored.items() if k != "seconds"},
+        }
+        return result
+    finally:
+        if not args.keep:
+            shutil.rmtree(home, ignore_errors=True)
+        else:
+            print(f"kept {home}", file=sys.stderr)
+
+
+def _print(result: dict) -> None:
+    e2e = result["end_to_end"]
+    print(
+        f"\nflow throughput: {result['n_posts']} posts, encoder {result['encoder']}, "
+        f"chunk {result['chunk_size']}, runner {result['task_runner']}, classifier {result['classifier']}"
+    )
+    print(f"  end to end      {e2e['seconds']:>9.2f} s  {e2e['posts_per_s']:>9.1f} posts/s")
+    for stage, value in result["stages"].items():
+        print(f"  {stage:<15} {value['seconds']:>9.2f} s  {value['posts_per_s']:>9.1f} posts/s")
+    bare = result["bare_encoder"]["posts_per_s"]
+    print(f"  bare encoder    {'':>9}    {bare:>9.1f} posts/s")
+    print(f"  ratio end-to-end / encoder: {result['ratio_end_to_end_to_encoder']:.3f} (target >= 0.9)")
+    print(
+        f"  peak RSS {result['peak_rss_mb']} MB (Prefect server {result['peak_rss_prefect_server_mb']} MB); "
+        f"Prefect start-up {result['prefect_startup_seconds']} s (not counted)"
+    )
+    print(f"  counts {result['counts']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Throughput of the watch flow vs the bare encoder.")
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--encoder", default="use-multilingual", help="use-multilingual | multilingual-e5-small"
+    )
+    parser.add_argument("--chunk-size", type=int, default=256)
+    parser.add_argument("--runner", default="thread", choices=("thread", "dask"))
+    parser.add_argument("--workers", type=int, default=2, help="thread runner: concurrent chunk tasks")
+    parser.add_argument("--bare", default="both", choices=("before", "after", "both"))
+    parser.add_argument("--no-classifier", action="store_true")
+    parser.add_argument("--database-url", default=None, help="e.g. a PostgreSQL URL (default: SQLite)")
+    parser.add_argument("--tag", default="", help="suffix of the results file")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary home")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    result = run(args)
+    _print(result)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / (f"flow_throughput-{args.tag}.json" if args.tag else "flow_throughput.json")
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
