@@ -72,21 +72,21 @@ Informasi resmi: {{ kontak }}. Mohon tidak ikut menyebarkan. Saring sebelum shar
 Sobat {{ kabupaten }}, beredar unggahan yang menyebutkan:
 "{{ klaim }}"
 
-✅ FAKTANYA
+FAKTANYA:
 {{ fakta }}
 
-📌 Sumber: {{ sumber }}
+Sumber: {{ sumber }}
 {% if skpd %}
-🏛️ Penanggung jawab: {{ skpd }}
+Penanggung jawab: {{ skpd }}
 {% endif %}
 
 Bila menerima informasi serupa, mohon tidak disebarkan. Pastikan kebenarannya melalui kanal resmi {{ pemda }}:
-📞 {{ kontak }}
+{{ kontak }}
 {% if situs %}
-🌐 {{ situs }}
+{{ situs }}
 {% endif %}
 {% if tautan_artikel %}
-🔗 Penjelasan lengkap: tautan di bio.
+Penjelasan lengkap: tautan di bio.
 {% endif %}
 
 Saring sebelum sharing!
