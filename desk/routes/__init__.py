@@ -13,6 +13,7 @@ def all_routers() -> list[APIRouter]:
         api_admin,
         api_items,
         auth_pages,
+        comms_files,
         comms_pages,
         dashboard_pages,
         item_pages,
@@ -21,4 +22,4 @@ def all_routers() -> list[APIRouter]:
     )
 
     pages = (auth_pages, queue_pages, item_pages, admin_pages, api_items, api_admin)
-    return [m.router for m in (*pages, comms_pages, template_pages, dashboard_pages)]
+    return [m.router for m in (*pages, comms_pages, comms_files, template_pages, dashboard_pages)]
