@@ -146,8 +146,12 @@ def _warm_prefect() -> float:
 
 
 def _bare_encoder(texts: list[str], args: argparse.Namespace) -> dict:
+    import random
+
     from pipelines.runtime import _encoder
 
+    if args.bare_sample and args.bare_sample < len(texts):
+        texts = random.Random(args.seed).sample(texts, args.bare_sample)
     encoder = _encoder(args.encoder)
     encoder.encode(texts[:64], kind="query")  # warm
     started = time.perf_counter()
@@ -279,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runner", default="thread", choices=("thread", "dask"))
     parser.add_argument("--workers", type=int, default=2, help="thread runner: concurrent chunk tasks")
     parser.add_argument("--bare", default="both", choices=("before", "after", "both"))
+    parser.add_argument(
+        "--bare-sample", type=int, default=0, help="time the bare encoder on this many of the texts (0: all)"
+    )
     parser.add_argument("--no-classifier", action="store_true")
     parser.add_argument("--database-url", default=None, help="e.g. a PostgreSQL URL (default: SQLite)")
     parser.add_argument("--tag", default="", help="suffix of the results file")

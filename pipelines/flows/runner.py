@@ -22,6 +22,9 @@ def make_task_runner(settings: Settings | None = None, *, kind: str | None = Non
     if kind == "dask":
         from prefect_dask import DaskTaskRunner
 
+        if settings.dask_processes or settings.dask_address:
+            _warn_without_server()
+
         if settings.dask_address:
             log.info("Dask task runner on the scheduler at %s", settings.dask_address)
             return DaskTaskRunner(address=settings.dask_address)
@@ -34,3 +37,15 @@ def make_task_runner(settings: Settings | None = None, *, kind: str | None = Non
         log.info("Dask task runner on a LocalCluster %s", cluster_kwargs)
         return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs=cluster_kwargs)
     raise ValueError(f"unknown task runner {kind!r}; use one of {', '.join(KINDS)}")
+
+
+def _warn_without_server() -> None:
+    import os
+
+    from prefect.settings import PREFECT_API_URL
+
+    if not (os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value()):
+        log.warning(
+            "Dask workers in other processes need a real Prefect server (set PREFECT_API_URL); "
+            "without one each worker starts its own temporary server"
+        )

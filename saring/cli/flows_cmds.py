@@ -111,9 +111,16 @@ def serve_cmd(
     limit: int = typer.Option(None, "--limit", help="At most this many flow runs at once"),
 ) -> None:
     """Serve collect (a cron per source), score and watch; they show in the Prefect UI."""
+    import os
+
     from pipelines.flows.serve import build_deployments, serve
 
     _database()
+    if not os.environ.get("PREFECT_API_URL"):
+        err_console.print(
+            "[yellow]PREFECT_API_URL is not set: the deployments go to a temporary server that ends with "
+            "this process. For the UI: `prefect server start`, then PREFECT_API_URL=http://127.0.0.1:4200/api[/]"
+        )
     for deployment in build_deployments(sources):
         schedules = ", ".join(
             str(getattr(s.schedule, "cron", s.schedule)) for s in deployment.schedules or []
