@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import time
@@ -61,6 +62,24 @@ class CachedEncoder:
         np.savez(tmp, keys=np.frombuffer(b"".join(keys), dtype="S20"), vectors=vectors.astype(np.float32))
         tmp.replace(name)
 
+    def _record_timing(self, kind: str, n: int, seconds: float) -> None:
+        """Accumulate real encoding time per kind (timing.json), for throughput reports."""
+        path = self.folder / "timing.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        entry = data.setdefault(kind, {"texts": 0, "seconds": 0.0})
+        entry["texts"] += n
+        entry["seconds"] = round(entry["seconds"] + seconds, 3)
+        path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+    def timing(self) -> dict:
+        try:
+            return json.loads((self.folder / "timing.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
     def missing(self, texts: Sequence[str], kind: str = "query") -> int:
         return sum(_key(kind, t) not in self._vectors for t in set(texts))
 
@@ -89,6 +108,7 @@ class CachedEncoder:
                 self.encode_seconds += time.perf_counter() - t0
                 self.encoded += len(part)
                 self._save_shard([k for k, _ in part], vecs)
+                self._record_timing(kind, len(part), time.perf_counter() - t0)
                 for (k, _), v in zip(part, vecs, strict=True):
                     self._vectors[k] = v
                 if show_progress or len(pending) > CHUNK:

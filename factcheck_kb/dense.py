@@ -3,8 +3,11 @@
 Vector ids are ``item_id * VIEW_STRIDE + view_number`` so an item's vectors can be removed and its views
 mapped back to the item without a lookup table.
 
-The switch-over size ``ANN_THRESHOLD`` is set from eval/ann_bench.py (exact vs IVF build/search time and
-recall@10 at 17k and 100k+ vectors); below it the exact index is used (no training, perfect recall).
+Switch-over size, measured with eval/ann_bench.py (E5-like synthetic vectors, 384-d, k=200, batches of 300
+queries on the shared 2-core machine): exact search costs 5.7 ms/query at 17k vectors, 31 ms at 100k and
+87 ms at 250k; IVF (nlist = sqrt(n), nprobe = 32) costs 2.2 / 10.4 / 16.4 ms with recall@10 against exact
+of 0.944 / 0.997 / 0.996. Below 100k vectors exact search is cheap and IVF loses recall, so
+``ANN_THRESHOLD`` = 100,000 vectors: under it the exact index is used (no training, perfect recall).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 VIEW_STRIDE = 64
-ANN_THRESHOLD = 200_000
+ANN_THRESHOLD = 100_000
 IVF_NPROBE = 32
 
 
@@ -116,7 +119,7 @@ class DenseStore:
             return False
         if self.kind == "ivf":
             ivf = faiss.downcast_index(self.index)
-            trained_for = int(ivf.nlist) ** 2 // 16
+            trained_for = int(ivf.nlist) ** 2
             if n < self.ann_threshold // 2:
                 ids, vectors = self.all_vectors()
                 self.index = self._flat()
@@ -155,8 +158,8 @@ class DenseStore:
 
 
 def ivf_nlist(n: int) -> int:
-    """IVF lists for n vectors: about 4·sqrt(n), at least 16 (the faiss guideline range)."""
-    return max(16, int(4 * math.sqrt(max(n, 1))))
+    """IVF lists for n vectors: sqrt(n), at least 16 (cheap k-means on 2 cores; nprobe 32 keeps recall)."""
+    return max(16, int(math.sqrt(max(n, 1))))
 
 
 def build_ivf(ids: np.ndarray, vectors: np.ndarray, *, nprobe: int = IVF_NPROBE) -> faiss.Index:
@@ -168,8 +171,8 @@ def build_ivf(ids: np.ndarray, vectors: np.ndarray, *, nprobe: int = IVF_NPROBE)
     rng = np.random.default_rng(0)
     sample = (
         vectors
-        if len(vectors) <= 64 * nlist
-        else vectors[rng.choice(len(vectors), 64 * nlist, replace=False)]
+        if len(vectors) <= 40 * nlist
+        else vectors[rng.choice(len(vectors), 40 * nlist, replace=False)]
     )
     ivf.train(np.ascontiguousarray(sample, dtype=np.float32))
     ivf.set_direct_map_type(faiss.DirectMap.Hashtable)

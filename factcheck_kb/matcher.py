@@ -45,6 +45,16 @@ class QueryPlan:
     url_only: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """One query's candidate item ids with their dense (best-view cosine) and lexical (BM25/self) scores."""
+
+    plan: QueryPlan
+    item_ids: np.ndarray
+    dense: np.ndarray | None
+    lexical: np.ndarray | None
+
+
 class Matcher:
     """Batched matcher over an open :class:`KBIndex`; thresholds and fusion default to the manifest's."""
 
@@ -67,7 +77,7 @@ class Matcher:
         self.thresholds = thresholds or index.thresholds
         self.fusion = fusion or index.fusion
         self.clean_queries = clean_queries
-        self.candidates = int(candidates)
+        self.n_candidates = int(candidates)
         self.today = today
         self._rows: dict[int, np.ndarray] | None = None
         self._matrix: np.ndarray | None = None
@@ -133,7 +143,7 @@ class Matcher:
         """Per query: item id -> best-view cosine for the top items by FAISS."""
         if not len(qvecs):
             return []
-        k_views = min(self.index.dense.ntotal, self.candidates * 4)
+        k_views = min(self.index.dense.ntotal, self.n_candidates * 4)
         scores, vids = self.index.dense.search(qvecs, k_views)
         out = []
         for row_scores, row_ids in zip(scores, vids, strict=True):
@@ -144,7 +154,7 @@ class Matcher:
                 item = int(vid) // VIEW_STRIDE
                 if item not in found:
                     found[item] = float(s)
-                    if len(found) >= self.candidates:
+                    if len(found) >= self.n_candidates:
                         break
             out.append(found)
         return out
@@ -184,20 +194,17 @@ class Matcher:
             self._published_cache[item_id] = value
         return self._published_cache[item_id]
 
-    def match(self, texts: Sequence[str], top_k: int = 10) -> list[list[MatchResult]]:
-        """Ranked, banded matches for each text (all queries encoded in one call)."""
+    def candidates(self, texts: Sequence[str]) -> list[Candidates]:
+        """Each text's candidate items (dense top-N plus BM25 top-N) with both scores; one encode call."""
         texts = list(texts)
         plans = [self.plan(t) for t in texts]
         dense_pos = [i for i, p in enumerate(plans) if p.mode in ("hybrid", "dense")]
         qvecs = np.zeros((len(texts), int(self.encoder.dim)), dtype=np.float32)
+        dense_found: dict[int, dict[int, float]] = {}
         if dense_pos and self.index.dense.ntotal:
             encoded = self.encoder.encode([plans[i].dense_text for i in dense_pos], kind="query")
             qvecs[dense_pos] = np.asarray(encoded, dtype=np.float32)
-        dense_found = (
-            dict(zip(dense_pos, self._dense_candidates(qvecs[dense_pos]), strict=True))
-            if (dense_pos and self.index.dense.ntotal)
-            else {}
-        )
+            dense_found = dict(zip(dense_pos, self._dense_candidates(qvecs[dense_pos]), strict=True))
 
         lex_pos = [i for i, p in enumerate(plans) if p.mode in ("hybrid", "lexical")]
         lex_norm, lex_raw = self._lexical_rows([plans[i].lexical_text for i in lex_pos])
@@ -205,7 +212,7 @@ class Matcher:
         lex_ids = self.index.lexical.ids
         cols = self._lexical_columns()
 
-        results: list[list[MatchResult]] = []
+        out: list[Candidates] = []
         for qi, plan in enumerate(plans):
             cand: dict[int, None] = {}
             dense_map = dense_found.get(qi, {})
@@ -213,66 +220,79 @@ class Matcher:
             lex_row = lex_norm[lex_row_of[qi]] if qi in lex_row_of else None
             if lex_row is not None and len(lex_row):
                 raw_row = lex_raw[lex_row_of[qi]]
-                n = min(self.candidates, len(raw_row))
+                n = min(self.n_candidates, len(raw_row))
                 top = np.argpartition(-raw_row, n - 1)[:n]
                 cand.update(dict.fromkeys(int(lex_ids[c]) for c in top if raw_row[c] > 0))
-            if not cand:
-                results.append([])
-                continue
-            items = np.fromiter(cand, dtype=np.int64)
-            dense = None
+            items = np.fromiter(cand, dtype=np.int64, count=len(cand))
+            dense = lexical = None
             if plan.mode in ("hybrid", "dense"):
-                missing = [it for it in items if int(it) not in dense_map]
-                extra = (
-                    dict(zip(missing, self._dense_scores(qvecs[qi], missing), strict=True)) if missing else {}
-                )
+                missing = [int(it) for it in items if int(it) not in dense_map]
+                extra = dict(zip(missing, self._dense_scores(qvecs[qi], missing), strict=True))
                 dense = np.array(
-                    [dense_map.get(int(it), extra.get(it, 0.0)) for it in items], dtype=np.float32
+                    [dense_map.get(int(it), extra.get(int(it), 0.0)) for it in items], np.float32
                 )
-            lexical = None
             if lex_row is not None:
                 lexical = np.array(
                     [lex_row[cols[int(it)]] if int(it) in cols else 0.0 for it in items], dtype=np.float32
                 )
-            if plan.mode == "hybrid":
-                fused = fuse(dense, lexical, self.fusion)
-            elif plan.mode == "dense":
-                fused = dense
-            else:
-                fused = lexical
-            tiebreak = dense if dense is not None else lexical
-            order = np.lexsort((-tiebreak, -fused))[:top_k]
-            row: list[MatchResult] = []
-            for rank, pos in enumerate(order, start=1):
-                item = int(items[pos])
-                kb_id = self.index.kb_id_of(item)
-                if kb_id is None:
-                    continue
-                d = float(dense[pos]) if dense is not None else None
-                lx = float(lexical[pos]) if lexical is not None else None
-                band = decide(
-                    self.thresholds,
-                    mode=plan.mode,
-                    fused=float(fused[pos]),
-                    dense=d,
-                    lexical=lx,
-                    words=plan.words,
-                    url_only=plan.url_only,
-                    published=self._published(item),
-                    today=self.today,
+            out.append(Candidates(plan, items, dense, lexical))
+        return out
+
+    def fused_scores(self, cand: Candidates, fusion: FusionConfig | None = None) -> np.ndarray:
+        """The ranking score of each candidate: fused for hybrid queries, else the one signal that ran."""
+        if cand.plan.mode == "hybrid":
+            return fuse(cand.dense, cand.lexical, fusion or self.fusion)
+        return cand.dense if cand.plan.mode == "dense" else cand.lexical
+
+    def rank(
+        self,
+        cand: Candidates,
+        top_k: int = 10,
+        *,
+        fusion: FusionConfig | None = None,
+        thresholds: BandThresholds | None = None,
+    ) -> list[MatchResult]:
+        """Fuse, sort and band one query's candidates."""
+        if not len(cand.item_ids):
+            return []
+        fused = self.fused_scores(cand, fusion)
+        tiebreak = cand.dense if cand.dense is not None else cand.lexical
+        order = np.lexsort((-tiebreak, -fused))[:top_k]
+        plan = cand.plan
+        row: list[MatchResult] = []
+        for pos in order:
+            item = int(cand.item_ids[pos])
+            kb_id = self.index.kb_id_of(item)
+            if kb_id is None:
+                continue
+            d = float(cand.dense[pos]) if cand.dense is not None else None
+            lx = float(cand.lexical[pos]) if cand.lexical is not None else None
+            band = decide(
+                thresholds or self.thresholds,
+                mode=plan.mode,
+                fused=float(fused[pos]),
+                dense=d,
+                lexical=lx,
+                words=plan.words,
+                url_only=plan.url_only,
+                published=self._published(item),
+                today=self.today,
+            )
+            row.append(
+                MatchResult(
+                    kb_id,
+                    round(float(fused[pos]), 6),
+                    band,
+                    None if d is None else round(d, 6),
+                    None if lx is None else round(lx, 6),
+                    len(row) + 1,
                 )
-                row.append(
-                    MatchResult(
-                        kb_id,
-                        round(float(fused[pos]), 6),
-                        band,
-                        None if d is None else round(d, 6),
-                        None if lx is None else round(lx, 6),
-                        rank,
-                    )
-                )
-            results.append(row)
-        return results
+            )
+        return row
+
+    def match(self, texts: Sequence[str], top_k: int = 10) -> list[list[MatchResult]]:
+        """Ranked, banded matches for each text (all queries encoded in one call)."""
+        return [self.rank(cand, top_k) for cand in self.candidates(texts)]
 
     def score_pairs(self, texts: Sequence[str], kb_ids: Sequence[str]) -> list[PairScore]:
         """The matcher's scores of given (text, kb item) pairs, for calibration (unknown items score 0)."""
@@ -308,7 +328,7 @@ class Matcher:
         return out
 
     def _rrf_pair(self, text: str, kb_id: str) -> float:
-        for result in self.match([text], top_k=self.candidates)[0]:
+        for result in self.match([text], top_k=self.n_candidates)[0]:
             if result.kb_id == kb_id:
                 return result.score
         return 0.0

@@ -22,6 +22,20 @@ jd nya lah kah pun deh dong sih kok nih tuh loh ya ok oke https http www com co 
 _EXTRA_STOP = frozenset(_EXTRA_STOP_TEXT.split())
 
 
+_STEM_CACHE: dict[str, str] = {}
+_STEMMER: list = []
+
+
+def _stemmer(lock: threading.Lock):
+    if not _STEMMER:
+        with lock:
+            if not _STEMMER:
+                from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+                _STEMMER.append(StemmerFactory().create_stemmer())
+    return _STEMMER[0]
+
+
 def _sastrawi_stop_words() -> frozenset[str]:
     from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 
@@ -47,8 +61,7 @@ class IndonesianAnalyzer:
         self.stop_words = (
             frozenset(stop_words) if stop_words is not None else (_sastrawi_stop_words() | _EXTRA_STOP)
         )
-        self._cache: dict[str, str] = {}
-        self._stemmer = None
+        self._cache = _STEM_CACHE  # stems are deterministic: one cache for every analyzer in the process
         self._lock = threading.Lock()
 
     @property
@@ -60,14 +73,8 @@ class IndonesianAnalyzer:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        if self._stemmer is None:
-            with self._lock:
-                if self._stemmer is None:
-                    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
-                    self._stemmer = StemmerFactory().create_stemmer()
         # Digits and mixed tokens (covid19, 2024) are left alone; Sastrawi would drop them.
-        stem = word if not word.isalpha() or len(word) <= 3 else (self._stemmer.stem(word) or word)
+        stem = word if not word.isalpha() or len(word) <= 3 else (_stemmer(self._lock).stem(word) or word)
         self._cache[word] = stem
         return stem
 

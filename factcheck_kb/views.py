@@ -32,6 +32,7 @@ class ViewScheme:
     include_claim: bool = True
     max_words: int = 80
     max_chunks: int = 3
+    use_conclusion: bool = True
     single_max_words: int = 320
 
     def to_dict(self) -> dict:
@@ -103,7 +104,7 @@ def item_views(fc: FactCheck, scheme: ViewScheme = DEFAULT_SCHEME) -> list[str]:
         views.append(title)
     if claim:
         views.append(claim)
-    if conclusion:
+    if conclusion and scheme.use_conclusion:
         views.append(_words(f"{title}. {conclusion}" if title else conclusion, scheme.max_words + 20))
     prefix = f"{_words(title, 20)}. " if title else ""
     # Sastrawi-stemmed bodies (komdigi scrape) read badly to an encoder: BM25 indexes them, views skip them.

@@ -135,3 +135,18 @@ def test_clean_query_leaves_plain_posts_alone():
     assert clean_query(post) == post.strip(" ,.:;-")
     long_post = " ".join(["kata"] * 300)
     assert len(dense_query_text(long_post).split()) == 96
+
+
+@pytest.mark.slow
+def test_e5_index_matches_paraphrases_and_refuses_the_use_encoder(tmp_path, e5_encoder, use_encoder):
+    from factcheck_kb.index import IndexModelMismatch
+
+    folder = tmp_path / "e5-index"
+    build_or_update(folder, sample_factchecks(), e5_encoder)
+    index = KBIndex.open(folder, e5_encoder)
+    assert index.manifest.dim == 384 and index.thresholds.auto_dense > 0.85  # E5's own defaults
+    results = Matcher(index, e5_encoder).match(list(POSTS.values()), top_k=2)
+    assert [r[0].kb_id for r in results] == list(POSTS)
+    assert all(0.75 <= r[0].dense_score <= 1.0 for r in results)  # E5 cosines sit high
+    with pytest.raises(IndexModelMismatch, match="512"):
+        KBIndex.open(folder, use_encoder)
