@@ -71,14 +71,14 @@ _DEFAULTS: dict[str, BandThresholds] = {
         auto_fused=0.70,
         suggest_fused=0.45,
     ),
-    # USE spreads them over 0-1
+    # USE spreads them over 0-1; calibrated on the demo's 88 labelled pairs (pipelines/demo_data), rounded up
     "use": BandThresholds(
-        auto_dense=0.80,
-        suggest_dense=0.55,
-        auto_lexical=0.55,
+        auto_dense=0.70,
+        suggest_dense=0.45,
+        auto_lexical=0.72,
         suggest_lexical=0.30,
         auto_fused=0.65,
-        suggest_fused=0.40,
+        suggest_fused=0.35,
     ),
     # Meedan's published values (mpnet) for any other model until calibrated
     "other": BandThresholds(

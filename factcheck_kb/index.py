@@ -363,13 +363,13 @@ class KBIndex:
             else:
                 parts = []
                 on_embedded(0, len(texts))
-                for start in range(0, len(texts), EMBED_CHUNK):
+                for first in range(0, len(texts), EMBED_CHUNK):
                     parts.append(
                         encoder.encode(
-                            texts[start : start + EMBED_CHUNK], kind="passage", batch_size=batch_size
+                            texts[first : first + EMBED_CHUNK], kind="passage", batch_size=batch_size
                         )
                     )
-                    on_embedded(min(start + EMBED_CHUNK, len(texts)), len(texts))
+                    on_embedded(min(first + EMBED_CHUNK, len(texts)), len(texts))
                 vectors = np.concatenate(parts)
             stats.embed_seconds = time.perf_counter() - t0
             stats.vectors_embedded = len(texts)

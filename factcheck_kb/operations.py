@@ -227,3 +227,19 @@ def index_stats(*, index_dir: Path | None = None, db_url: str | None = None) -> 
         "undated": stats.undated,
     }
     return out
+
+
+def finetune_from_kb(
+    out_dir: Path, *, before=None, epochs: int = 1, batch_size: int = 32, db_url: str | None = None
+) -> tuple[Path, int]:
+    """Fine-tune the E5 encoder on the stored KB's (claim -> fact check) pairs; returns (folder, pairs)."""
+    from factcheck_kb.finetune_pairs import finetune_encoder, training_pairs
+    from factcheck_kb.store import load_factchecks
+    from saring.db.session import session_scope
+
+    with session_scope(_db_url(db_url)) as session:
+        factchecks = load_factchecks(session)
+    pairs = training_pairs(factchecks, before=before)
+    if not pairs:
+        raise ValueError("no KB item has both a claim and a title/article to train on")
+    return finetune_encoder(pairs, Path(out_dir), epochs=epochs, batch_size=batch_size), len(pairs)

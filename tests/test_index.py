@@ -193,3 +193,15 @@ def test_open_without_index_is_a_clear_error(tmp_path):
 
     with pytest.raises(IndexError_, match="no KB index"):
         KBIndex.open(tmp_path / "nothing")
+
+
+def test_progress_callback_reports_every_view_and_timings_are_sane(tmp_path, use_encoder):
+    seen: list[tuple[int, int]] = []
+    stats = build_or_update(
+        tmp_path / "index",
+        sample_factchecks()[:3],
+        use_encoder,
+        on_embedded=lambda done, total: seen.append((done, total)),
+    )
+    assert seen[0] == (0, stats.vectors_embedded) and seen[-1] == (stats.vectors_embedded,) * 2
+    assert 0 < stats.embed_seconds <= stats.seconds < 600

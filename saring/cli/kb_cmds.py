@@ -185,6 +185,32 @@ def reindex_cmd(
     _print_update(stats)
 
 
+@kb_app.command("finetune")
+def finetune_cmd(
+    output: Path = typer.Option(
+        ..., "--output", "-o", file_okay=False, help="Folder for the fine-tuned encoder"
+    ),
+    before: str | None = typer.Option(
+        None, "--before", help="Train only on items published before this date"
+    ),
+    epochs: int = typer.Option(1, min=1, max=5),
+    batch_size: int = typer.Option(32, min=4, max=256),
+) -> None:
+    """Fine-tune the encoder on the KB's own claim -> fact-check pairs (CPU: minutes to an hour)."""
+    from datetime import date
+
+    from factcheck_kb.operations import finetune_from_kb
+
+    try:
+        cutoff = date.fromisoformat(before) if before else None
+        with console.status("fine-tuning (MultipleNegativesRankingLoss)…"):
+            folder, n = finetune_from_kb(output, before=cutoff, epochs=epochs, batch_size=batch_size)
+    except ValueError as exc:
+        _fail(str(exc))
+    console.print(f"[green]fine-tuned on {n} pairs[/] -> {folder}")
+    console.print(f"use it: SARING_ENCODER_MODEL={folder} saring kb reindex --full")
+
+
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the app."""
     app.add_typer(kb_app, name="kb")
