@@ -102,6 +102,8 @@ class ModelCard:
             "|---|---|---|---|---|---|---|---|",
         ]
         for split, models in self.metrics.items():
+            if split == "time_disjoint_check":
+                split = f"time-disjoint (>= {models.get('cutoff_date')})"
             for model, m in models.items():
                 if not isinstance(m, dict) or "macro_f1" not in m:
                     continue

@@ -117,7 +117,11 @@ def metrics_table(metrics: dict, title: str) -> Table:
     ):
         table.add_column(column)
     for split, models in metrics.items():
+        if split == "time_disjoint_check":
+            split = f"time-disjoint >= {models.get('cutoff_date')}"
         for name, m in (models or {}).items():
+            if not isinstance(m, dict) or "macro_f1" not in m:
+                continue
             h, n = m["per_class"]["hoax"], m["per_class"]["not_hoax"]
             table.add_row(
                 split,
