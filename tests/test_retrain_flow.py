@@ -44,3 +44,11 @@ def test_retrain_flow_end_to_end(prefect_harness, db_url, use_encoder):
     retrain_events = [e for e in registry.events() if e.action == "retrain"]
     assert [e.version for e in retrain_events] == ["v1", None, "v2"]
     assert retrain_events[-1].details["candidate_score"] is not None
+
+
+def test_retrain_deployment_is_scheduled():
+    from pipelines.flows.retrain import DEFAULT_CRON, retrain_deployment
+
+    deployment = retrain_deployment()
+    assert deployment.name == "retrain" and deployment.schedules[0].schedule.cron == DEFAULT_CRON
+    assert deployment.parameters == {"min_new_verdicts": 20}

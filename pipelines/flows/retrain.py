@@ -134,3 +134,21 @@ def retrain(
     }
     record_task(summary, db_url)
     return summary
+
+
+DEFAULT_CRON = "0 2 * * 1"  # Mondays 02:00: a week of TRC verdicts per run
+
+
+def retrain_deployment(cron: str | None = DEFAULT_CRON, *, min_new_verdicts: int = 20):
+    """A deployment of `retrain` for `prefect serve` (scheduled; also runnable on demand from the UI)."""
+    from prefect.deployments.runner import EntrypointType
+
+    return retrain.to_deployment(
+        name="retrain",
+        cron=cron,
+        parameters={"min_new_verdicts": min_new_verdicts},
+        description="Retrain the hoax classifier from new TRC verdicts; promote only if at least as good",
+        tags=["saring", "retrain"],
+        concurrency_limit=1,
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )
