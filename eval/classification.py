@@ -33,6 +33,7 @@ RESULTS = Path(__file__).resolve().parent / "results" / "classification.json"
 POOL = Path("derived") / "train_hoax_valid_pool.csv"
 KB = Path("derived") / "kb_factchecks_unified.csv"
 NEWS_SOURCES = {"zainoor_news_valid", "zainoor_tbh_claim"}
+NO_NEWS = "@nonews"
 NOTES = [
     "Genre shortcut: zainoor_news_valid (mainstream news, label 0) and zainoor_tbh_claim (fact-check claims, "
     "label 1) each hold one label; any split where they carry a class rewards 'news-like = true'.",
@@ -173,10 +174,18 @@ def model_factories(names: list[str], encoder_name: str) -> dict[str, Callable]:
         "e5-mlp": embedding(encoder_name, head="mlp"),
         "use": embedding("use-multilingual"),
     }
-    unknown = [n for n in names if n not in table]
+    unknown = [n for n in names if n.removesuffix(NO_NEWS) not in table]
     if unknown:
-        raise SystemExit(f"unknown model(s) {unknown}; choose from {sorted(table)}")
-    return {n.replace("e5", short) if n != "tfidf" else "tfidf_logreg": table[n] for n in names}
+        raise SystemExit(
+            f"unknown model(s) {unknown}; choose from {sorted(table)} (suffix {NO_NEWS}: "
+            "trained without the mainstream-news negatives)"
+        )
+    return {
+        (n.replace("e5", short) if not n.startswith("tfidf") else n.replace("tfidf", "tfidf_logreg")): table[
+            n.removesuffix(NO_NEWS)
+        ]
+        for n in names
+    }
 
 
 def run(names: list[str], encoder_name: str, splits_wanted: list[str] | None) -> dict:
@@ -217,7 +226,14 @@ def run(names: list[str], encoder_name: str, splits_wanted: list[str] | None) ->
             continue
         for name, factory in factories.items():
             start = time.perf_counter()
-            predict = factory(tr, kb[tr_idx])
+            keep = [
+                i
+                for i, e in enumerate(tr)
+                if not name.endswith(NO_NEWS) or e["source"] != "zainoor_news_valid"
+            ]
+            if len({tr[i]["label"] for i in keep}) < 2:
+                continue
+            predict = factory([tr[i] for i in keep], kb[tr_idx][keep])
             probs, threshold = predict(va, kb[va_idx])
             metrics = classification_metrics(y_va, probs, threshold)
             metrics["seconds"] = round(time.perf_counter() - start, 1)

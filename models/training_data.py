@@ -24,7 +24,7 @@ from saring.db.tables.core import Post, Verdict
 log = logging.getLogger(__name__)
 
 COLUMNS = ("text", "label", "source", "key", "date", "origin")
-TEXT_COLUMNS = ("text_normalised", "text", "tweet", "narasi", "FullText", "content", "body")
+TEXT_COLUMNS = ("text", "text_normalised", "tweet", "narasi", "FullText", "content", "body")
 LABEL_COLUMNS = ("label", "hoax", "verdict", "expected_label")
 DATE_COLUMNS = ("date", "posted_at", "tanggal", "Date")
 ID_COLUMNS = ("source_id", "id", "ID", "external_id", "url", "Url")
@@ -334,7 +334,7 @@ def read_verdicts(session: Session, *, since: datetime | None = None) -> tuple[l
             continue
         counts[verdict.verdict] += 1
         label = VERDICT_LABELS[verdict.verdict]
-        text = (post.text_normalised or post.text or "").strip()
+        text = (post.text or post.text_normalised or "").strip()  # raw text, as the scoring flow passes
         if label is None:
             continue
         if not text:

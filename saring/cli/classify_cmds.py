@@ -48,9 +48,9 @@ def read_posts(path: Path) -> list[tuple[object, str]]:
         if row.get("id") in (None, ""):
             problems.append(f"{path}:{number}: missing id")
             continue
-        text = row.get("text_normalised") or row.get("text")
+        text = row.get("text") or row.get("text_normalised")
         if not isinstance(text, str) or not text.strip():
-            problems.append(f"{path}:{number}: empty text (fields 'text_normalised' or 'text')")
+            problems.append(f"{path}:{number}: empty text (fields 'text' or 'text_normalised')")
             continue
         posts.append((row["id"], text))
     if problems:
