@@ -39,7 +39,5 @@ def train_demo_model(
         validation=validation_rows(training_set),
         notes="demo model trained on self-written posts",
     )
-    registry.promote(
-        info.version, actor=trained_by, force=registry.active() is None, reason="first demo model"
-    )
+    registry.promote(info.version, actor=trained_by)
     return model, registry.get(info.version)
