@@ -116,3 +116,13 @@ def test_embedding_cache_encodes_each_text_once(use_encoder, tmp_path):
     second = cached_encode(enc, ["dua", "tiga"], root=tmp_path)
     assert enc.seen == 3 and np.array_equal(second[0], first[1])
     assert len(list((tmp_path).rglob("shard-*.npz"))) == 2
+
+
+def test_demo_model_trains_registers_and_activates(use_encoder, db_url):
+    from models.classifier.demo import train_demo_model
+    from models.registry import ModelRegistry
+
+    model, info = train_demo_model(encoder=use_encoder, db_url=db_url)
+    assert info.is_active and ModelRegistry(db_url=db_url).active().version == info.version
+    assert model.card.training_data["examples"] == 152
+    assert "time_disjoint_check" in model.card.metrics
