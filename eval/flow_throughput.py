@@ -8,6 +8,8 @@ then times one watch run from raw JSONL to queue items: posts/s end to end and p
 embed, match, classify, prioritise, write), peak memory (RSS of this process, sampled; and of the Prefect
 server it started), and the ratio of the end-to-end rate to the bare encoder's rate on the texts the flow
 embeds. Prefect's temporary server is started before the clock starts (a warm-up flow) and reported apart.
+On a shared machine wall-clock rates swing with other load, so CPU seconds per post (this process plus the
+Prefect server, against the bare encoder's) are reported too.
 Everything runs in a temporary SARING_HOME; writes eval/results/flow_throughput[-<tag>].json.
 """
 
@@ -145,6 +147,24 @@ def _warm_prefect() -> float:
     return time.perf_counter() - started
 
 
+def _cpu_seconds(children: bool = False) -> float:
+    """User + system CPU seconds of this process (or of its live children: the Prefect server)."""
+    import psutil
+
+    process = psutil.Process()
+    if not children:
+        times = process.cpu_times()
+        return times.user + times.system
+    total = 0.0
+    for child in process.children(recursive=True):
+        try:
+            times = child.cpu_times()
+            total += times.user + times.system
+        except Exception:  # noqa: BLE001 - a child may exit while read
+            continue
+    return total
+
+
 def _bare_encoder(texts: list[str], args: argparse.Namespace) -> dict:
     import random
 
@@ -154,10 +174,16 @@ def _bare_encoder(texts: list[str], args: argparse.Namespace) -> dict:
         texts = random.Random(args.seed).sample(texts, args.bare_sample)
     encoder = _encoder(args.encoder)
     encoder.encode(texts[:64], kind="query")  # warm
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), _cpu_seconds()
     encoder.encode(texts, kind="query")
-    seconds = time.perf_counter() - started
-    return {"texts": len(texts), "seconds": round(seconds, 3), "posts_per_s": round(len(texts) / seconds, 2)}
+    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_started
+    return {
+        "texts": len(texts),
+        "seconds": round(seconds, 3),
+        "posts_per_s": round(len(texts) / seconds, 2),
+        "cpu_seconds": round(cpu, 2),
+        "cpu_ms_per_post": round(1000 * cpu / len(texts), 3),
+    }
 
 
 def _flow_texts(posts: list[dict]) -> list[str]:
@@ -196,9 +222,10 @@ def run(args: argparse.Namespace) -> dict:
 
         say("running the watch flow")
         with PeakMemory() as memory:
-            started = time.perf_counter()
+            started, cpu_started, server_started = time.perf_counter(), _cpu_seconds(), _cpu_seconds(True)
             stats = watch_flow(setup["sources"], args.chunk_size)
             wall = time.perf_counter() - started
+            cpu, server_cpu = _cpu_seconds() - cpu_started, _cpu_seconds(True) - server_started
         with session_scope(setup["url"]) as session:
             counts = store.counts(session)
         bare_after = None
@@ -207,6 +234,8 @@ def run(args: argparse.Namespace) -> dict:
             bare_after = _bare_encoder(texts, args)
         bare_runs = [b for b in (bare_before, bare_after) if b]
         bare_rate = sum(b["posts_per_s"] for b in bare_runs) / len(bare_runs)
+        bare_cpu = sum(b["cpu_ms_per_post"] for b in bare_runs) / len(bare_runs)
+        flow_cpu = 1000 * (cpu + server_cpu) / args.n
 
         collected = stats["collected"]["synthetic"]
         scored = stats["scored"]
@@ -235,8 +264,20 @@ def run(args: argparse.Namespace) -> dict:
             "end_to_end": {"seconds": round(wall, 2), "posts_per_s": round(e2e_rate, 2)},
             "stages": stages,
             "stage_seconds_sum": round(sum(v["seconds"] for v in stages.values()), 2),
+            "embed_share_of_stage_time": round(
+                stages.get("embed", {}).get("seconds", 0.0)
+                / max(1e-9, sum(v["seconds"] for v in stages.values())),
+                3,
+            ),
             "bare_encoder": {"before": bare_before, "after": bare_after, "posts_per_s": round(bare_rate, 2)},
             "ratio_end_to_end_to_encoder": round(e2e_rate / bare_rate, 3),
+            "cpu": {
+                "flow_ms_per_post": round(flow_cpu, 3),
+                "flow_process_seconds": round(cpu, 2),
+                "prefect_server_seconds": round(server_cpu, 2),
+                "bare_encoder_ms_per_post": round(bare_cpu, 3),
+                "ratio_encoder_to_flow": round(bare_cpu / flow_cpu, 3),
+            },
             "target_ratio": 0.9,
             "peak_rss_mb": round(memory.peak_self / 2**20, 1),
             "peak_rss_prefect_server_mb": round(memory.peak_children / 2**20, 1),
@@ -265,6 +306,13 @@ def _print(result: dict) -> None:
     bare = result["bare_encoder"]["posts_per_s"]
     print(f"  bare encoder    {'':>9}    {bare:>9.1f} posts/s")
     print(f"  ratio end-to-end / encoder: {result['ratio_end_to_end_to_encoder']:.3f} (target >= 0.9)")
+    cpu = result["cpu"]
+    print(
+        f"  CPU per post: flow {cpu['flow_ms_per_post']:.2f} ms (Prefect server "
+        f"{cpu['prefect_server_seconds']} s in all), bare encoder {cpu['bare_encoder_ms_per_post']:.2f} ms; "
+        f"ratio {cpu['ratio_encoder_to_flow']:.3f}"
+    )
+    print(f"  encoder share of the stage time: {result['embed_share_of_stage_time']:.3f}")
     print(
         f"  peak RSS {result['peak_rss_mb']} MB (Prefect server {result['peak_rss_prefect_server_mb']} MB); "
         f"Prefect start-up {result['prefect_startup_seconds']} s (not counted)"

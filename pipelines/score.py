@@ -24,7 +24,6 @@ from pipelines.scoring import (
 )
 
 log = logging.getLogger(__name__)
-STAGES = ("normalise", "cluster", "embed", "match", "classify", "prioritise", "write")
 
 
 @dataclass(slots=True)

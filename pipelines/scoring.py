@@ -1,27 +1,30 @@
-"""Priority of a post for the TRC queue: match band, hoax probability, spread, recency, local relevance.
+"""Priority of a post for the TRC queue: likelihood (match band, hoax probability) times impact (spread,
+recency, local relevance).
 
-The priority is a weighted mean of five components, each in [0, 1]:
+    priority   = likelihood × (0.5 + 0.5 × impact)                      in [0, 1]
+    likelihood = max(match, hoax probability)                           is it a hoax?
+    impact     = 0.40 spread + 0.25 recency + 0.35 local relevance      how much does it matter here?
 
 ====================  ======  =====================================================================
-component             weight  value
+component             weight  value in [0, 1]
 ====================  ======  =====================================================================
-match                 0.35    1.0 auto-linked to a known hoax; a suggestion 0.3–0.8, rising with its
+match                 –       1.0 auto-linked to a known hoax; a suggestion 0.3–0.8, rising with its
                               score from the suggest to the auto threshold (0.6 when unknown); else 0
-hoax probability      0.25    the active classifier's probability (left out when no model exists)
-spread                0.15    0.5 engagement (log scale, 5,000 weighted interactions = 1)
+hoax probability      –       the active classifier's probability (none when no model exists)
+spread                0.40    0.5 engagement (log scale, 5,000 weighted interactions = 1)
                               + 0.3 cluster size (log scale, 20 posts = 1) + 0.2 platforms (4 = 1)
-recency               0.10    0.5 ** (age in hours / half-life), half-life 48 h by default
-local relevance       0.15    most local name in the gazetteer: kabupaten 1.0, kecamatan 0.9, desa or
+recency               0.25    0.5 ** (age in hours / half-life), half-life 48 h by default
+local relevance       0.35    most local name in the gazetteer: kabupaten 1.0, kecamatan 0.9, desa or
                               place 0.8, SKPD 0.6, agency or neighbour 0.4, province 0.3
 ====================  ======  =====================================================================
 
-Weights of missing components are dropped and the rest renormalised, so a post scores on the same
-0–1 scale with or without a classifier.
+Likelihood decides whether a post matters at all; impact can at most halve it. So a viral, local but
+harmless post (a festival, a weather notice) stays out of the queue, and among likely hoaxes the ones that
+spread, are recent and name the kabupaten's places come first. Without a classifier the likelihood is the
+match alone.
 
-A post is queued when any of its matches is auto-linked to a known hoax, or when its priority reaches the
-threshold (0.40 by default) *and* it is likely enough to be a hoax: its likelihood, the larger of the match
-component and the hoax probability, is at least 0.5. Spread, recency and place rank the queue; they do not
-put a local, viral but harmless post (a festival, a weather notice) in it on their own.
+A post is queued when its priority reaches the threshold (0.40 by default), and always when any of its
+matches is auto-linked to a known hoax.
 """
 
 from __future__ import annotations
@@ -33,9 +36,11 @@ from datetime import UTC, datetime
 
 from pipelines.gazetteer import DEFAULT_WEIGHTS, Gazetteer, Place, PlaceMention, parse_gazetteer
 
-WEIGHTS: dict[str, float] = {"match": 0.35, "hoax": 0.25, "spread": 0.15, "recency": 0.10, "local": 0.15}
+#: Weights of the impact components (they sum to 1).
+WEIGHTS: dict[str, float] = {"spread": 0.40, "recency": 0.25, "local": 0.35}
+#: The share of the priority that does not depend on impact: impact 0 halves a post's likelihood.
+IMPACT_FLOOR = 0.5
 DEFAULT_THRESHOLD = 0.40
-DEFAULT_MIN_LIKELIHOOD = 0.5
 BAND_VALUE = {"auto": 1.0, "suggest": 0.6, "none": 0.0}
 #: KB verdicts that mark a claim as true: a match to such an item is not a match to a known hoax.
 NOT_HOAX_VERDICTS = frozenset(
@@ -113,24 +118,20 @@ def likelihood(match_component: float, hoax_probability: float | None) -> float:
     return max(match_component, hoax_probability or 0.0)
 
 
-def priority(components: Mapping[str, float | None], weights: Mapping[str, float] = WEIGHTS) -> float:
-    """Weighted mean of the components present (None means not available), in [0, 1]."""
-    present = {k: v for k, v in components.items() if v is not None and k in weights}
-    total = sum(weights[k] for k in present)
-    if total <= 0:
-        return 0.0
-    return sum(weights[k] * float(v) for k, v in present.items()) / total
+def impact(components: Mapping[str, float], weights: Mapping[str, float] = WEIGHTS) -> float:
+    """Weighted mean of spread, recency and local relevance, in [0, 1]."""
+    total = sum(weights.values())
+    return sum(w * float(components.get(k, 0.0)) for k, w in weights.items()) / total if total else 0.0
 
 
-def should_queue(
-    priority_value: float,
-    auto_linked_hoax: bool,
-    threshold: float = DEFAULT_THRESHOLD,
-    likely: float = 1.0,
-    min_likelihood: float = DEFAULT_MIN_LIKELIHOOD,
-) -> bool:
-    """Always when auto-linked to a known hoax; otherwise at or above the threshold and likely a hoax."""
-    return auto_linked_hoax or (priority_value >= threshold and likely >= min_likelihood)
+def priority(likely: float, impact_value: float, floor: float = IMPACT_FLOOR) -> float:
+    """likelihood × (floor + (1 − floor) × impact), in [0, 1]."""
+    return max(0.0, min(1.0, likely)) * (floor + (1.0 - floor) * max(0.0, min(1.0, impact_value)))
+
+
+def should_queue(priority_value: float, auto_linked_hoax: bool, threshold: float = DEFAULT_THRESHOLD) -> bool:
+    """At or above the threshold, and always when auto-linked to a known hoax."""
+    return auto_linked_hoax or priority_value >= threshold
 
 
 # --- records ------------------------------------------------------------------------------------
@@ -200,7 +201,7 @@ class ScoringConfig:
     threshold: float = DEFAULT_THRESHOLD
     half_life_hours: float = 48.0
     weights: Mapping[str, float] = field(default_factory=lambda: dict(WEIGHTS))
-    min_likelihood: float = DEFAULT_MIN_LIKELIHOOD
+    impact_floor: float = IMPACT_FLOOR
     #: (suggest, auto) thresholds of the matcher's fused score, to grade suggestions; None: flat 0.6
     suggest_range: tuple[float, float] | None = None
 
@@ -247,16 +248,19 @@ def score_one(
     spread_c = spread(post.engagement, post.cluster_size, post.cluster_platforms)
     recency_c = recency(post.posted_at, now, config.half_life_hours)
     local_c = local_relevance(mentions, local_weights)
+    likely = likelihood(match_c, hoax_probability)
+    impact_c = impact({"spread": spread_c, "recency": recency_c, "local": local_c}, config.weights)
+    value = priority(likely, impact_c, config.impact_floor)
+    queued = should_queue(value, auto_hoax, config.threshold)
     components: dict[str, float | None] = {
         "match": match_c,
         "hoax": hoax_probability,
+        "likelihood": likely,
         "spread": spread_c,
         "recency": recency_c,
         "local": local_c,
+        "impact": impact_c,
     }
-    value = priority(components, config.weights)
-    likely = likelihood(match_c, hoax_probability)
-    queued = should_queue(value, auto_hoax, config.threshold, likely, config.min_likelihood)
 
     reasons: list[str] = []
     for m in matches:
@@ -299,6 +303,7 @@ def score_one(
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "IMPACT_FLOOR",
     "WEIGHTS",
     "Gazetteer",
     "KBInfo",
@@ -309,6 +314,7 @@ __all__ = [
     "ScoredPost",
     "ScoringConfig",
     "interactions",
+    "impact",
     "is_known_hoax",
     "likelihood",
     "local_relevance",

@@ -367,3 +367,41 @@ def test_demo_flags_items_with_reasons_and_is_idempotent(
     assert again.counts == report.counts and not again.classifier_trained
     assert again.collected["demo-posts"]["added"] == 0 and again.scored["posts"] == 0
     json.dumps([item.reasons for item in again.items])  # plain data the CLI can print
+
+
+class CountingEncoder:
+    """The real encoder, counting the texts it is asked to embed."""
+
+    def __init__(self, inner):
+        self.inner, self.model_id, self.dim = inner, inner.model_id, inner.dim
+        self.calls: list[int] = []
+
+    def encode(self, texts, **kwargs):
+        self.calls.append(len(texts))
+        return self.inner.encode(texts, **kwargs)
+
+
+def test_a_chunk_is_encoded_once_for_matcher_and_classifier(kb_template: Path) -> None:
+    from factcheck_kb.matcher import Matcher
+    from models.classifier.demo import train_demo_model
+    from pipelines.runtime import SharedEncoder, _encoder
+    from pipelines.score import score_posts
+    from pipelines.scoring import PostToScore
+
+    real = _encoder(ENCODER)
+    classifier, _ = train_demo_model(encoder=real, register=False)
+    counting = CountingEncoder(real)
+    shared = SharedEncoder(counting)
+    matcher = Matcher.open(kb_template, encoder=shared)
+    posts = []
+    for number, line in enumerate((DEMO / "posts.jsonl").read_text(encoding="utf-8").splitlines()[:40]):
+        try:
+            post = json.loads(line)
+        except ValueError:
+            continue  # the demo's malformed lines
+        if isinstance(post, dict) and isinstance(post.get("text"), str) and post["text"].strip():
+            posts.append(PostToScore(post_id=number, text=post["text"], platform=post["platform"]))
+    scored = score_posts(posts, shared, matcher, classifier, top_k=3)
+    assert counting.calls == [len(posts)]  # one call, every post, shared by matcher and classifier
+    assert all(s.hoax_probability is not None for s in scored)
+    assert any(s.band == "auto" for s in scored)

@@ -13,7 +13,9 @@ from pipelines.scoring import (
     MatchRow,
     PostToScore,
     ScoringConfig,
+    impact,
     is_known_hoax,
+    likelihood,
     local_relevance,
     parse_gazetteer,
     priority,
@@ -113,18 +115,18 @@ def test_recency_halves_every_half_life() -> None:
     assert recency(NOW + timedelta(hours=2), NOW) == pytest.approx(1.0)
 
 
-def test_priority_renormalises_without_classifier() -> None:
-    full = {"match": 1.0, "hoax": 1.0, "spread": 1.0, "recency": 1.0, "local": 1.0}
-    assert priority(full) == pytest.approx(1.0)
-    no_model = {**full, "hoax": None}
-    assert priority(no_model) == pytest.approx(1.0)
-    only_local = {"match": 0.0, "hoax": None, "spread": 0.0, "recency": 0.0, "local": 1.0}
-    assert priority(only_local) == pytest.approx(WEIGHTS["local"] / (1 - WEIGHTS["hoax"]))
+def test_priority_is_likelihood_times_impact() -> None:
     assert sum(WEIGHTS.values()) == pytest.approx(1.0)
+    assert priority(1.0, 1.0) == pytest.approx(1.0)
+    assert priority(1.0, 0.0) == pytest.approx(0.5)  # impact can at most halve the likelihood
+    assert priority(0.0, 1.0) == 0.0  # a harmless post stays out, however viral and local
+    assert priority(0.8, 0.5) == pytest.approx(0.6)
+    assert impact({"spread": 1.0, "recency": 0.0, "local": 0.0}) == pytest.approx(WEIGHTS["spread"])
+    assert likelihood(0.6, None) == 0.6 and likelihood(0.3, 0.9) == 0.9
 
 
 def test_should_queue_rule() -> None:
-    assert should_queue(0.9, False, 0.5)
+    assert should_queue(0.9, False, 0.5) and should_queue(0.5, False, 0.5)
     assert not should_queue(0.2, False, 0.5)
     assert should_queue(0.1, True, 0.5)
 
@@ -152,7 +154,8 @@ def test_auto_link_to_known_hoax_is_queued_with_reasons(gazetteer: Gazetteer) ->
         config=ScoringConfig(threshold=0.99),
         kb_info={"demo-kb-012": KBInfo(verdict="SALAH", category="penipuan")},
     )
-    assert scored.queue  # below the threshold, but auto-linked to a known hoax
+    assert scored.queue  # below this threshold, but auto-linked to a known hoax
+    assert scored.components["likelihood"] == 1.0 and scored.priority > 0.5
     assert scored.reasons[0] == "cocok otomatis dengan cek fakta demo-kb-012 (skor 0.93)"
     assert "menyebut Kecamatan Pulau Laut Utara" in scored.reasons
     assert "menyebar: 5 unggahan di 3 platform" in scored.reasons
@@ -173,9 +176,9 @@ def test_unmatched_local_likely_hoax_crosses_threshold(gazetteer: Gazetteer) -> 
     likely = score_one(_post(text=text), [], 0.9, gazetteer.mentions(text), now=NOW)
     unlikely = score_one(_post(text=text), [], 0.1, gazetteer.mentions(text), now=NOW)
     far_away = score_one(_post(text="vaksin mengandung chip"), [], 0.9, [], now=NOW)
-    assert likely.queue and not unlikely.queue and not far_away.queue
+    assert likely.queue and not unlikely.queue
     assert "probabilitas hoaks 0.90" in likely.reasons
-    assert likely.priority > far_away.priority > unlikely.priority - 0.2
+    assert likely.priority > far_away.priority > unlikely.priority
 
 
 def test_suggestions_are_graded_between_the_band_thresholds() -> None:
@@ -195,7 +198,7 @@ def test_local_viral_harmless_post_is_not_queued(gazetteer: Gazetteer) -> None:
     weak = [MatchRow("demo-kb-070", 1, 0.47, "suggest")]
     config = ScoringConfig(suggest_range=(0.45, 0.70))
     scored = score_one(post, weak, 0.2, gazetteer.mentions(text), now=NOW, config=config)
-    assert scored.priority >= config.threshold  # ranks high ...
+    assert scored.components["impact"] > 0.8  # it matters here ...
     assert not scored.queue  # ... but nothing says it is a hoax
     likely = score_one(post, weak, 0.8, gazetteer.mentions(text), now=NOW, config=config)
     assert likely.queue and likely.reasons[-1].startswith("prioritas")

@@ -165,3 +165,36 @@ def test_counts(db_url: str) -> None:
             "quarantined": 1,
             "clusters": 0,
         }
+
+
+def test_clusters_link_near_duplicates_and_survive_a_restart(db_url: str) -> None:
+    from pipelines import clustering
+    from saring.db.tables.collection import IssueCluster, LSHState
+
+    text = "Pendaftaran BLT Rp3,5 juta dari Pemkab Kotabaru lewat link bantuan-kotabaru.xyz, kuota terbatas"
+    _write(
+        db_url,
+        [
+            _prepared("a", text, "facebook"),
+            _prepared("b", text + " sebarkan!!", "x"),
+            _prepared("c", "Jadwal posyandu Desa Sebatung hari Selasa", "facebook"),
+        ],
+    )
+    with session_scope(db_url) as session:
+        ids = store.unscored_post_ids(session)
+    first = clustering.cluster_posts(ids, db_url)
+    assert (first["clustered"], first["new_clusters"], first["joined"]) == (3, 2, 1)
+    assert clustering.cluster_posts(ids, db_url)["clustered"] == 0  # already linked: nothing to do
+
+    clustering._CACHE.clear()  # a new process: the index comes back from the saved state
+    _write(db_url, [_prepared("d", text, "tiktok")])
+    with session_scope(db_url) as session:
+        new_id = session.scalar(select(Post.id).where(Post.external_id == "d"))
+    assert clustering.cluster_posts([new_id], db_url)["joined"] == 1
+    with session_scope(db_url) as session:
+        clusters = sorted(session.scalars(select(IssueCluster)), key=lambda c: -c.post_count)
+        assert [c.post_count for c in clusters] == [3, 1]
+        assert clusters[0].platform_counts == {"facebook": 1, "x": 1, "tiktok": 1}
+        assert session.scalars(select(LSHState)).one().item_count == 4
+        rows = store.posts_to_score(session, [new_id])
+        assert (rows[0].cluster_size, rows[0].cluster_platforms) == (3, 3)
