@@ -78,7 +78,8 @@ class ModelCard:
             self.intended_use,
             "",
             "## Training data",
-            f"- Examples: {self.training_data.get('examples')}, labels {self.training_data.get('labels')}",
+            f"- Examples: {self.training_data.get('examples')}, labels {self.training_data.get('labels')}; "
+            f"trained on {self.training_data.get('train_examples', '-')} (fixed validation split held out)",
             f"- Sources: {self.training_data.get('sources')}",
             f"- Fingerprint: `{self.training_data.get('fingerprint')}`",
         ]
