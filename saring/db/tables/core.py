@@ -120,8 +120,8 @@ class QueueItem(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     # --- added by migration 0004_desk (issue 5): topic and place, for SKPD routing and queue filters ---
-    category: Mapped[str | None] = mapped_column(String(100), index=True)
-    kecamatan: Mapped[str | None] = mapped_column(String(100), index=True)
+    category: Mapped[str | None] = mapped_column(String(100))  # indexed with status+priority: tables/desk.py
+    kecamatan: Mapped[str | None] = mapped_column(String(100))
     # --- end of 0004_desk block ---
 
     post: Mapped[Post] = relationship()
