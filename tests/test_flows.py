@@ -337,7 +337,7 @@ def test_served_deployments_have_a_cron_per_source(world: dict) -> None:
     from pipelines.flows.serve import build_deployments
 
     deployments = {d.name: d for d in build_deployments(world["sources"])}
-    assert set(deployments) == {"collect-test-drop", "score", "watch"}
+    assert set(deployments) == {"collect-test-drop", "score", "retrain", "watch"}
     collect = deployments["collect-test-drop"]
     assert collect.parameters == {
         "source": "test-drop",

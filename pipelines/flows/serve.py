@@ -19,7 +19,7 @@ TAGS = ["saring"]
 
 
 def build_deployments(sources_file: str | Path | None = None) -> list[Any]:
-    """Deployments for every enabled source (its cron), the score flow (``SARING_SCORE_CRON``) and watch.
+    """Deployments: collect per enabled source (its cron), score (``SARING_SCORE_CRON``), retrain, watch.
 
     Each deployment allows one run at a time, so a slow collection never overlaps its next scheduled run.
     """
@@ -48,6 +48,9 @@ def build_deployments(sources_file: str | Path | None = None) -> list[Any]:
             entrypoint_type=EntrypointType.MODULE_PATH,
         )
     )
+    from pipelines.flows.retrain import retrain_deployment
+
+    deployments.append(retrain_deployment())
     deployments.append(
         watch_flow.to_deployment(
             name="watch",
