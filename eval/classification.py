@@ -171,6 +171,8 @@ def model_factories(names: list[str], encoder_name: str) -> dict[str, Callable]:
         "e5+signals": embedding(encoder_name, features=("signals",)),
         "e5+kb": embedding(encoder_name, features=("kb_score",)),
         "e5+signals+kb": embedding(encoder_name, features=("signals", "kb_score")),
+        "e5+lexical": embedding(encoder_name, features=("lexical",)),
+        "e5+lexical+signals": embedding(encoder_name, features=("signals", "lexical")),
         "e5-mlp": embedding(encoder_name, head="mlp"),
         "use": embedding("use-multilingual"),
     }

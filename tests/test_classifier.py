@@ -126,3 +126,15 @@ def test_demo_model_trains_registers_and_activates(use_encoder, db_url):
     assert info.is_active and ModelRegistry(db_url=db_url).active().version == info.version
     assert model.card.training_data["examples"] == 152
     assert "time_disjoint_check" in model.card.metrics
+
+
+def test_lexical_channel_is_fused_saved_and_reloaded(use_encoder, demo_set, tmp_path):
+    model = train_version(demo_set, TrainOptions(features=("lexical",)), encoder=use_encoder)
+    assert model.lexical is not None and set(model.card.head["fusion_weights"]) == {"embedding", "lexical"}
+    texts = demo_set.texts[:6]
+    p = model.hoax_probability(texts)
+    loaded = HoaxClassifier.from_pretrained(model.save_pretrained(tmp_path / "lex"), encoder=use_encoder)
+    assert (tmp_path / "lex" / "lexical.joblib").exists()
+    assert np.array_equal(loaded.hoax_probability(texts), p)
+    with pytest.raises(ValueError, match="sigmoid"):
+        train_version(demo_set, TrainOptions(features=("lexical",), calibration="isotonic"), encoder=use_encoder)

@@ -20,7 +20,7 @@ SIGNAL_NAMES = (
     "debunk_words",
     "log_length",
 )
-FEATURE_GROUPS = ("signals", "kb_score")
+FEATURE_GROUPS = ("signals", "kb_score", "lexical")  # lexical: a TF-IDF channel fused in the head
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CALL_TO_SHARE = re.compile(

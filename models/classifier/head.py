@@ -82,29 +82,37 @@ class CalibratedHead:
         return _logit(base.predict_proba(Z)[:, 1])
 
     def _fit_calibrator(self, scores: np.ndarray, y: np.ndarray):
-        if self.params.calibration == "isotonic":
-            return IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(scores, y)
-        return LogisticRegression(C=1e6, max_iter=1000).fit(scores.reshape(-1, 1), y)
+        if self.params.calibration == "isotonic" and scores.shape[1] == 1:
+            return IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(scores[:, 0], y)
+        return LogisticRegression(C=1e6, max_iter=1000).fit(scores, y)
 
     def _calibrate(self, scores: np.ndarray) -> np.ndarray:
         if isinstance(self.calibrator, IsotonicRegression):
-            return np.clip(self.calibrator.predict(scores), 0.0, 1.0)
-        return self.calibrator.predict_proba(scores.reshape(-1, 1))[:, 1]
+            return np.clip(self.calibrator.predict(scores[:, 0]), 0.0, 1.0)
+        return self.calibrator.predict_proba(scores)[:, 1]
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> CalibratedHead:  # noqa: N803
-        """Out-of-fold scores -> calibrator and threshold; then the base model on all the data."""
-        y = np.asarray(y, dtype=int)
-        counts = np.bincount(y, minlength=2)
-        folds = int(min(self.params.cv_folds, counts.min()))
-        if folds < 2:
+    def folds(self, y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The seeded stratified folds used for out-of-fold scores (shared with the lexical channel)."""
+        counts = np.bincount(np.asarray(y, dtype=int), minlength=2)
+        n_folds = int(min(self.params.cv_folds, counts.min()))
+        if n_folds < 2:
             raise ValueError(f"need at least 2 examples of each class to train, got {counts.tolist()}")
+        splitter = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=self.params.seed)
+        return list(splitter.split(np.zeros(len(y)), y))
+
+    def fit(self, X: np.ndarray, y: np.ndarray, extra_oof: np.ndarray | None = None) -> CalibratedHead:  # noqa: N803
+        """Out-of-fold scores -> calibrator and threshold; then the base model on all the data.
+
+        `extra_oof` holds out-of-fold scores of other channels (the lexical model), computed on the same
+        folds; the calibrator then learns how to weigh the embedding score against them (late fusion)."""
+        y = np.asarray(y, dtype=int)
         oof = np.zeros(len(y), dtype=float)
-        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.params.seed)
-        for train_idx, test_idx in splitter.split(X, y):
+        for train_idx, test_idx in self.folds(y):
             scaler, base = self._fit_base(X[train_idx], y[train_idx])
             oof[test_idx] = self._score(scaler, base, X[test_idx])
-        self.calibrator = self._fit_calibrator(oof, y)
-        calibrated = self._calibrate(oof)
+        scores = _stack(oof, extra_oof)
+        self.calibrator = self._fit_calibrator(scores, y)
+        calibrated = self._calibrate(scores)
         self.threshold = best_threshold(y, calibrated)
         self.oof_metrics = classification_metrics(y, calibrated, self.threshold)
         self.scaler, self.base = self._fit_base(X, y)
@@ -117,7 +125,14 @@ class CalibratedHead:
         )
         return self
 
-    def hoax_probability(self, X: np.ndarray) -> np.ndarray:  # noqa: N803
+    def hoax_probability(self, X: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:  # noqa: N803
         if self.base is None:
             raise RuntimeError("the head is not trained")
-        return self._calibrate(self._score(self.scaler, self.base, X))
+        return self._calibrate(_stack(self._score(self.scaler, self.base, X), extra))
+
+
+def _stack(score: np.ndarray, extra: np.ndarray | None) -> np.ndarray:
+    score = np.asarray(score, dtype=float).reshape(-1, 1)
+    if extra is None:
+        return score
+    return np.hstack([score, np.asarray(extra, dtype=float).reshape(len(score), -1)])

@@ -14,6 +14,7 @@ import joblib
 import numpy as np
 import sklearn
 
+from models.classifier.baseline import LexicalChannel
 from models.classifier.card import ModelCard
 from models.classifier.embed_cache import Encoder, cached_encode
 from models.classifier.features import build_features
@@ -22,6 +23,7 @@ from models.classifier.head import CalibratedHead, HeadParams
 log = logging.getLogger(__name__)
 CONFIG_FILE = "config.json"
 HEAD_FILE = "head.joblib"
+LEXICAL_FILE = "lexical.joblib"
 BODY_DIR = "body"
 _SPACE = re.compile(r"\s+")
 
@@ -64,15 +66,24 @@ class ClassifierConfig:
 
 
 class HoaxClassifier:
-    """Body (frozen sentence encoder) + head; predict / predict_proba / save_pretrained / from_pretrained."""
+    """Body (frozen sentence encoder) + head; predict / predict_proba / save_pretrained / from_pretrained.
+
+    With the "lexical" feature group a TF-IDF channel's score is fused with the embedding score by the
+    head's calibrator (weights learned on out-of-fold scores)."""
 
     def __init__(
-        self, encoder: Encoder, head: CalibratedHead, config: ClassifierConfig, card: ModelCard | None = None
+        self,
+        encoder: Encoder,
+        head: CalibratedHead,
+        config: ClassifierConfig,
+        card: ModelCard | None = None,
+        lexical: LexicalChannel | None = None,
     ):
         self.encoder = encoder
         self.head = head
         self.config = config
         self.card = card or ModelCard()
+        self.lexical = lexical
 
     @property
     def threshold(self) -> float:
@@ -106,9 +117,19 @@ class HoaxClassifier:
         config = config or ClassifierConfig()
         config.encoder = config.encoder or encoder.model_id
         config.encoder_dim = encoder.dim
+        if "lexical" in config.features and config.head.calibration != "sigmoid":
+            raise ValueError(
+                "the lexical channel is fused by the sigmoid calibrator: use calibration='sigmoid'"
+            )
         model = cls(encoder, CalibratedHead(config.head), config)
+        y = np.asarray(labels, dtype=int)
         X = model.features(texts, kb_scores)  # noqa: N806
-        model.head.fit(X, np.asarray(labels, dtype=int))
+        extra = None
+        if "lexical" in config.features:
+            model.lexical = LexicalChannel(seed=config.head.seed)
+            prepared = [prepare_text(t, config.max_chars) for t in texts]
+            extra = model.lexical.fit_oof(prepared, y, model.head.folds(y))
+        model.head.fit(X, y, extra)
         config.threshold = model.head.threshold
         return model
 
@@ -122,7 +143,10 @@ class HoaxClassifier:
         """Calibrated P(hoax) per text, shape (n,)."""
         if not len(texts):
             return np.zeros(0, dtype=float)
-        return self.head.hoax_probability(self.features(texts, kb_scores, vectors))
+        extra = None
+        if self.lexical is not None:
+            extra = self.lexical.score([prepare_text(t, self.config.max_chars) for t in texts])
+        return self.head.hoax_probability(self.features(texts, kb_scores, vectors), extra)
 
     def predict_proba(
         self,
@@ -157,6 +181,8 @@ class HoaxClassifier:
             config["body_path"] = BODY_DIR
         (path / CONFIG_FILE).write_text(json.dumps(config, indent=2))
         joblib.dump(self.head, path / HEAD_FILE)
+        if self.lexical is not None:
+            joblib.dump(self.lexical, path / LEXICAL_FILE, compress=3)
         self.card.save(path)
         return path
 
@@ -185,5 +211,6 @@ class HoaxClassifier:
         if encoder.model_id != config.encoder:
             log.warning("%s was trained on %s, loading with %s", path, config.encoder, encoder.model_id)
         head = joblib.load(path / HEAD_FILE)
+        lexical = joblib.load(path / LEXICAL_FILE) if "lexical" in config.features else None
         card = ModelCard.load(path) if (path / "card.json").exists() else None
-        return cls(encoder, head, config, card)
+        return cls(encoder, head, config, card, lexical)

@@ -208,6 +208,19 @@ def _head_summary(model) -> dict:
             "max_length": model.config.max_length,
         }
     if isinstance(head, HeadParams):
+        calibrator = getattr(model.head, "calibrator", None)
+        if getattr(model, "lexical", None) is not None and hasattr(calibrator, "coef_"):
+            return {
+                "type": f"{head.head} + lexical (TF-IDF) channel, late fusion",
+                "fusion_weights": {
+                    "embedding": float(calibrator.coef_[0, 0]),
+                    "lexical": float(calibrator.coef_[0, 1]),
+                },
+                "C": head.C,
+                "calibration": head.calibration,
+                "class_weight": "balanced",
+                "cv_folds": head.cv_folds,
+            }
         return {
             "type": head.head,
             "C": head.C,
