@@ -49,8 +49,12 @@ class CachedEncoder:
                 continue
             if vecs.shape[1] != self.dim:
                 continue
+            if keys.dtype == np.uint8:  # (n, 20) digests
+                keys = [bytes(row) for row in keys]
+            else:  # older shards: "S20" strips trailing NUL bytes, pad them back
+                keys = [bytes(k).ljust(20, b"\x00") for k in keys]
             for k, v in zip(keys, vecs, strict=True):
-                self._vectors[bytes(k)] = v
+                self._vectors[k] = v
         log.info("embedding cache %s: %d vectors", self.folder, len(self._vectors))
 
     def __len__(self) -> int:
@@ -59,7 +63,8 @@ class CachedEncoder:
     def _save_shard(self, keys: list[bytes], vectors: np.ndarray) -> None:
         name = self.folder / f"shard-{time.time_ns()}.npz"
         tmp = name.with_suffix(".tmp.npz")
-        np.savez(tmp, keys=np.frombuffer(b"".join(keys), dtype="S20"), vectors=vectors.astype(np.float32))
+        digests = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), 20)
+        np.savez(tmp, keys=digests, vectors=vectors.astype(np.float32))
         tmp.replace(name)
 
     def _record_timing(self, kind: str, n: int, seconds: float) -> None:

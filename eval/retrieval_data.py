@@ -28,6 +28,7 @@ class Query:
     source: str
     published: date | None
     period: str
+    gold_near: frozenset[str] = frozenset()
 
 
 def _read_pandas(path: Path) -> list[FactCheck]:
@@ -82,17 +83,58 @@ def is_turnbackhoax(fc: FactCheck) -> bool:
     return fc.source.split("(", 1)[0].strip().lower() in ("turnbackhoax", "mafindo")
 
 
+NEAR_DUP_JACCARD = 0.8
+
+
+def _title_tokens(fc: FactCheck, analyzer) -> frozenset[str]:
+    return frozenset(analyzer(fc.title or ""))
+
+
+def near_duplicates(kb: list[FactCheck], targets: set[str], threshold: float = NEAR_DUP_JACCARD) -> dict:
+    """kb_id -> ids of items whose stemmed title words overlap its own with Jaccard >= threshold.
+
+    Catches the same hoax checked by another publisher ("Prabowo Mengesahkan Hukuman Mati untuk Koruptor"
+    vs "presiden prabowo sahkan hukuman mati untuk koruptor"); titles of fewer than three words are skipped.
+    """
+    from factcheck_kb.tokens import IndonesianAnalyzer
+
+    analyzer = IndonesianAnalyzer(mode="stem")
+    tokens = {fc.kb_id: _title_tokens(fc, analyzer) for fc in kb}
+    postings: dict[str, list[str]] = {}
+    for kb_id, toks in tokens.items():
+        for t in toks:
+            postings.setdefault(t, []).append(kb_id)
+    out: dict[str, set[str]] = {}
+    for kb_id in targets:
+        mine = tokens.get(kb_id, frozenset())
+        if len(mine) < 3:
+            continue
+        overlap: dict[str, int] = {}
+        for t in mine:
+            for other in postings[t]:
+                overlap[other] = overlap.get(other, 0) + 1
+        out[kb_id] = {
+            other
+            for other, n in overlap.items()
+            if other != kb_id and n / len(mine | tokens[other]) >= threshold
+        }
+    return out
+
+
 def build_queries(kb: list[FactCheck], split: date = DEFAULT_SPLIT) -> list[Query]:
     """TurnBackHoax items with both a circulating claim and an article become (claim -> item) queries.
 
-    Items sharing a normalised title with the gold (the same fact check copied by another source) are
-    accepted as equivalent answers; strict metrics count the gold id alone.
+    Answers accepted: strict = the gold id; lenient = also an item with the same normalised title (the same
+    fact check copied by another source); near = also an item whose title is a near duplicate
+    (:func:`near_duplicates`, the same hoax checked by another publisher).
     """
     by_title: dict[str, set[str]] = {}
     for fc in kb:
         key = _title_key(fc.title)
         if key:
             by_title.setdefault(key, set()).add(fc.kb_id)
+    golds = {fc.kb_id for fc in kb if is_turnbackhoax(fc) and fc.claim_text.strip()}
+    near = near_duplicates(kb, golds)
     queries = []
     for fc in kb:
         if not (
@@ -112,6 +154,7 @@ def build_queries(kb: list[FactCheck], split: date = DEFAULT_SPLIT) -> list[Quer
                 source=fc.source,
                 published=fc.published_date,
                 period=period,
+                gold_near=frozenset(equivalent | near.get(fc.kb_id, set())),
             )
         )
     return queries

@@ -34,6 +34,8 @@ def rank_one(
     if not len(cand.item_ids):
         return []
     if method == "dense":
+        if cand.dense is None:  # a query the matcher searches lexically only (three words or fewer)
+            return []
         order = _order(cand, cand.dense)
     elif method == "lexical":
         order = _order(cand, cand.lexical, keep=cand.lexical > 0)
@@ -64,59 +66,68 @@ def tune_fusion(
     return best, grid
 
 
-def _pair_scores(matcher: Matcher, cand: Candidates, fusion: FusionConfig, query: Query):
-    """(positive, hard negative) PairScores of one query: its gold item and the best-ranked other item."""
+def _ranked_pairs(matcher: Matcher, cand: Candidates, fusion: FusionConfig, query: Query, depth: int = 5):
+    """(PairScore, label) for the query's top-``depth`` results; label 1 when it is the gold or a copy."""
     fused = matcher.fused_scores(cand, fusion)
-    kb_ids = [matcher.index.kb_id_of(int(i)) for i in cand.item_ids]
-    pos = neg = None
-    for i in np.lexsort((-cand.dense, -fused)):
-        score = PairScore(float(fused[i]), float(cand.dense[i]), float(cand.lexical[i]))
-        if kb_ids[i] == query.gold and pos is None:
-            pos = score
-        elif kb_ids[i] not in query.gold_equivalent and neg is None:
-            neg = score
-        if pos is not None and neg is not None:
-            break
-    return pos, neg
+    dense = cand.dense if cand.dense is not None else np.full(len(fused), np.nan, dtype=np.float32)
+    out = []
+    for i in np.argsort(-fused, kind="stable")[:depth]:
+        d = None if np.isnan(dense[i]) else float(dense[i])
+        kb_id = matcher.index.kb_id_of(int(cand.item_ids[i]))
+        out.append(
+            (PairScore(float(fused[i]), d, float(cand.lexical[i])), int(kb_id in query.gold_equivalent))
+        )
+    return out
 
 
 def band_report(
     matcher: Matcher, cands: Sequence[Candidates], queries: Sequence[Query], fusion: FusionConfig
 ) -> dict:
-    """Calibrate thresholds on earlier-period pairs (gold vs hardest other item), apply them to top-1s."""
+    """Calibrate thresholds on the earlier period's top-5 results (labelled by the gold), apply to top-1s.
+
+    A banded match is any listed result, so the labelled pairs are each earlier query's top five results:
+    precision at a threshold is the share of listed results above it that are the right fact check.
+    """
     pairs, scores = [], []
     for cand, q in zip(cands, queries, strict=True):
         if q.period != "earlier" or not len(cand.item_ids):
             continue
-        pos, neg = _pair_scores(matcher, cand, fusion, q)
-        for score, label in ((pos, 1), (neg, 0)):
-            if score is not None:
-                pairs.append(LabelledPair(q.text, q.gold, label))
-                scores.append(score)
+        for score, label in _ranked_pairs(matcher, cand, fusion, q):
+            pairs.append(LabelledPair(q.text, q.gold, label))
+            scores.append(score)
     thresholds = calibrate(pairs, scores, base=matcher.thresholds)
     out: dict = {"thresholds": thresholds.to_dict(), "calibration_pairs": len(pairs)}
     for period in ("earlier", "later"):
-        counts = {AUTO: [0, 0], SUGGEST: [0, 0], NONE: [0, 0]}
+        top1 = {AUTO: [0, 0], SUGGEST: [0, 0], NONE: [0, 0]}
+        listed = {AUTO: [0, 0], SUGGEST: [0, 0], NONE: [0, 0]}
+        n = 0
         for cand, q in zip(cands, queries, strict=True):
             if q.period != period or not len(cand.item_ids):
                 continue
-            fused = matcher.fused_scores(cand, fusion)
-            top = int(np.lexsort((-cand.dense, -fused))[0])
-            band = decide(
-                thresholds,
-                mode=cand.plan.mode,
-                fused=float(fused[top]),
-                dense=float(cand.dense[top]),
-                lexical=float(cand.lexical[top]),
-                words=word_count(q.text),
-            )
-            correct = matcher.index.kb_id_of(int(cand.item_ids[top])) in q.gold_equivalent
-            counts[band][0] += 1
-            counts[band][1] += int(correct)
-        n = sum(c[0] for c in counts.values())
+            n += 1
+            for rank, (score, label) in enumerate(_ranked_pairs(matcher, cand, fusion, q)):
+                band = decide(
+                    thresholds,
+                    mode=cand.plan.mode,
+                    fused=score.fused,
+                    dense=score.dense,
+                    lexical=score.lexical,
+                    words=word_count(q.text),
+                )
+                listed[band][0] += 1
+                listed[band][1] += label
+                if rank == 0:
+                    top1[band][0] += 1
+                    top1[band][1] += label
         out[period] = {
-            band: {"n": c[0], "top1_correct": c[1], "precision": round(c[1] / c[0], 4) if c[0] else None}
-            for band, c in counts.items()
+            "top1": {
+                b: {"n": c[0], "correct": c[1], "precision": round(c[1] / c[0], 4) if c[0] else None}
+                for b, c in top1.items()
+            },
+            "top5_listed": {
+                b: {"n": c[0], "correct": c[1], "precision": round(c[1] / c[0], 4) if c[0] else None}
+                for b, c in listed.items()
+            },
+            "queries_auto_linked_correctly": round(top1[AUTO][1] / n, 4) if n else None,
         }
-        out[period]["auto_linked_correctly_share"] = round(counts[AUTO][1] / n, 4) if n else None
     return out

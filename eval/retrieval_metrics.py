@@ -17,15 +17,20 @@ def first_hit(ranked: Sequence[str], gold: frozenset[str] | set[str]) -> int | N
     return None
 
 
-def metrics(rankings: Sequence[Sequence[str]], queries: Sequence[Query], *, lenient: bool = False) -> dict:
-    """R@1, R@5, R@10 and MRR (over the top 10) for aligned rankings and queries."""
+def metrics(
+    rankings: Sequence[Sequence[str]], queries: Sequence[Query], *, lenient: bool = False, near: bool = False
+) -> dict:
+    """R@1, R@5, R@10 and MRR (over the top 10) for aligned rankings and queries.
+
+    Gold: the item itself (strict), or any item with the same title (lenient), or a near duplicate (near).
+    """
     n = len(queries)
     if n == 0:
         return {"n": 0}
     hits = {k: 0 for k in KS}
     rr = 0.0
     for ranked, query in zip(rankings, queries, strict=True):
-        gold = query.gold_equivalent if lenient else {query.gold}
+        gold = query.gold_near if near else query.gold_equivalent if lenient else {query.gold}
         pos = first_hit(ranked[: max(KS)], gold)
         if pos is None:
             continue
@@ -49,7 +54,11 @@ def report(rankings: Sequence[Sequence[str]], queries: Sequence[Query]) -> dict:
         idx = groups[name]
         ranks = [rankings[i] for i in idx]
         qs = [queries[i] for i in idx]
-        out[name] = {"strict": metrics(ranks, qs), "lenient": metrics(ranks, qs, lenient=True)}
+        out[name] = {
+            "strict": metrics(ranks, qs),
+            "lenient": metrics(ranks, qs, lenient=True),
+            "near": metrics(ranks, qs, near=True),
+        }
     return out
 
 

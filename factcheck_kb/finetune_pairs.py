@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import shutil
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -135,6 +136,7 @@ def finetune_encoder(
         model=model, args=args, train_dataset=data, loss=losses.MultipleNegativesRankingLoss(model)
     )
     trainer.train()
+    shutil.rmtree(out_dir / "_checkpoints", ignore_errors=True)
     model.max_seq_length = 256
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save(str(out_dir))

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from factcheck_kb.tokens import deleet_text
+
 _DAYS = r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Jumar|Sabtu|Minggu|Ahad)"
 _DATE_NUM = r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}"
 _MONTHS = (
@@ -135,5 +137,6 @@ MAX_QUERY_WORDS = 96
 def dense_query_text(text: str, *, clean: bool = True, max_words: int = MAX_QUERY_WORDS) -> str:
     """The text the encoder sees for a post: framing stripped (optionally) and cut to ``max_words`` words."""
     out = clean_query(text) if clean else (text or "").strip()
+    out = deleet_text(out)
     words = out.split()
     return " ".join(words[:max_words]) if len(words) > max_words else out

@@ -45,6 +45,40 @@ def _sastrawi_stop_words() -> frozenset[str]:
 MODES = ("stem", "surface", "both")
 
 
+_LEET = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "9": "g", "7": "t", "8": "b"})
+_LEET_WORD = re.compile(r"\b(?=\w*[a-z])(?=\w*[0-9])\w{3,}\b", re.IGNORECASE)
+
+
+def deleet(word: str) -> str:
+    """'PR4BOWO' -> 'PRABOWO', 'b3rs1hkan' -> 'bersihkan' ("alay" spelling); 'covid19', 'g20', '2025' stay.
+
+    A word is rewritten when a digit sits between letters, or it is one digit at either end of three or
+    more letters (4nak, yan9), and every digit maps to a letter.
+    """
+    if word.isalpha() or word.isdigit() or not word.isalnum():
+        return word
+    inner = any(
+        c.isdigit() and word[i - 1].isalpha() and word[i + 1].isalpha()
+        for i, c in enumerate(word)
+        if 0 < i < len(word) - 1
+    )
+    digits = sum(c.isdigit() for c in word)
+    edge = digits == 1 and (word[0].isdigit() or word[-1].isdigit()) and len(word) - 1 >= 3
+    if not (inner or edge):
+        return word
+    mapped = word.translate(_LEET)
+    if not mapped.isalpha():
+        return word
+    if word.isupper() or sum(c.isupper() for c in word) > len(word) // 2:  # keep ALL-CAPS words in caps
+        mapped = mapped.upper()
+    return mapped
+
+
+def deleet_text(text: str) -> str:
+    """Every alay-spelled word of a text rewritten with :func:`deleet`."""
+    return _LEET_WORD.sub(lambda m: deleet(m.group(0)), text or "")
+
+
 class IndonesianAnalyzer:
     """Turns text into tokens; stems are cached per token (Sastrawi is slow) and can be persisted.
 
@@ -84,7 +118,7 @@ class IndonesianAnalyzer:
             return []
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
         text = _URL.sub(lambda m: " " + re.sub(r"[^0-9a-z]+", " ", m.group(0)) + " ", text)
-        return _WORD.findall(text)
+        return [deleet(w) for w in _WORD.findall(text)]
 
     def __call__(self, text: str) -> list[str]:
         """Tokens for indexing or querying: stop words and very short tokens removed, stems applied."""

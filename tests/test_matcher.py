@@ -150,3 +150,11 @@ def test_e5_index_matches_paraphrases_and_refuses_the_use_encoder(tmp_path, e5_e
     assert all(0.75 <= r[0].dense_score <= 1.0 for r in results)  # E5 cosines sit high
     with pytest.raises(IndexModelMismatch, match="512"):
         KBIndex.open(folder, use_encoder)
+
+
+def test_alay_spelling_is_read_as_words():
+    from factcheck_kb.tokens import IndonesianAnalyzer, deleet_text
+
+    assert deleet_text("PR4BOWO B3RS1HKAN Yan9 4nak") == "PRABOWO BERSIHKAN Yang anak"
+    assert deleet_text("covid19 g20 2025 Rp50 50rb bata123") == "covid19 g20 2025 Rp50 50rb bata123"
+    assert IndonesianAnalyzer(mode="surface")("V4KSIN c4mpak") == ["vaksin", "campak"]
