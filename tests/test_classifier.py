@@ -137,4 +137,5 @@ def test_lexical_channel_is_fused_saved_and_reloaded(use_encoder, demo_set, tmp_
     assert (tmp_path / "lex" / "lexical.joblib").exists()
     assert np.array_equal(loaded.hoax_probability(texts), p)
     with pytest.raises(ValueError, match="sigmoid"):
-        train_version(demo_set, TrainOptions(features=("lexical",), calibration="isotonic"), encoder=use_encoder)
+        options = TrainOptions(features=("lexical",), calibration="isotonic")
+        train_version(demo_set, options, encoder=use_encoder)
