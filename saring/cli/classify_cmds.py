@@ -163,7 +163,10 @@ def register(app: typer.Typer) -> None:
         demo: bool = typer.Option(False, "--demo", help="Train on the built-in demo posts"),
         encoder: str | None = typer.Option(None, help="Encoder name or folder (default: settings)"),
         head: str = typer.Option("logreg", help="logreg | mlp"),
-        features: str = typer.Option("", help="Extra feature groups, comma-separated: signals,kb_score"),
+        features: str = typer.Option(
+            "lexical",
+            help="Feature groups beside the embedding, comma-separated: lexical,signals ('' for none)",
+        ),
         finetune: bool = typer.Option(False, "--finetune", help="Fine-tune the encoder (GPU or patience)"),
         base: str | None = typer.Option(None, help="Fine-tune base: encoder name or local (IndoBERT) folder"),
         epochs: float = typer.Option(2.0, help="Fine-tune epochs"),
