@@ -220,9 +220,7 @@ def _iter_csv(path: Path) -> Iterator[tuple[int, dict]]:
                     yield start, row
                 start = reader.line_num + 1
         except csv.Error as exc:
-            raise TrainingDataError(
-                [RowProblem(str(path), start, f"CSV does not parse: {exc}")]
-            ) from exc
+            raise TrainingDataError([RowProblem(str(path), start, f"CSV does not parse: {exc}")]) from exc
         except UnicodeDecodeError as exc:
             raise TrainingDataError(
                 [RowProblem(str(path), max(start, reader.line_num), f"not UTF-8 text: {exc}")]
