@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 from test_desk_browser import CHROMIUM, _login
 from test_monitoring import _seed
@@ -95,7 +96,7 @@ def test_clarification_from_draft_to_published(page_for, desk_url, desk_seed, db
     assert page.locator("#status").inner_text() == "Draf"
     assert page.locator(".variant").count() == 6
     assert page.locator("#kanal-x .thread-part").count() >= 2
-    page.wait_for_function("document.querySelector('.card-preview img').complete")
+    expect(page.locator(".card-preview img")).to_have_js_property("complete", True)
     assert page.evaluate("document.querySelector('.card-preview img').naturalWidth") == 1080
     _shot(page, "01-draf-klarifikasi")
 

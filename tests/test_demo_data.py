@@ -14,14 +14,34 @@ import yaml
 from pipelines.demo_data import DEMO_DIR, demo_path
 
 KB_KEYS = {
-    "kb_id", "source", "url", "publisher", "published_date", "verdict", "category", "title", "claim_text",
-    "explanation", "conclusion", "references", "language", "text_quality",
+    "kb_id",
+    "source",
+    "url",
+    "publisher",
+    "published_date",
+    "verdict",
+    "category",
+    "title",
+    "claim_text",
+    "explanation",
+    "conclusion",
+    "references",
+    "language",
+    "text_quality",
 }
 SOURCES = {"pemda-kotabaru", "turnbackhoax-demo", "komdigi-demo", "cekfakta-demo"}
 VERDICTS = {"SALAH", "HOAKS", "PENIPUAN", "DISINFORMASI", "MISINFORMASI"}
 CATEGORIES = {
-    "bansos", "rekrutmen", "penipuan", "bencana", "kesehatan", "energi", "pemilu", "pendidikan",
-    "infrastruktur", "keamanan",
+    "bansos",
+    "rekrutmen",
+    "penipuan",
+    "bencana",
+    "kesehatan",
+    "energi",
+    "pemilu",
+    "pendidikan",
+    "infrastruktur",
+    "keamanan",
 }
 PLATFORMS = {"facebook", "instagram", "x", "tiktok", "youtube", "whatsapp-tipline", "news"}
 EXPECTED = re.compile(r"^(hoax_match:demo-kb-\d{3}|hoax_new|unrelated|debunk_report)$")
@@ -171,8 +191,10 @@ def test_every_hoax_match_points_to_an_earlier_kb_item(posts: dict[str, dict], k
         if post["expected"].startswith("hoax_match:"):
             kb_id = post["expected"].split(":", 1)[1]
             assert kb_id in kb, (pid, kb_id)
-            assert date.fromisoformat(kb[kb_id]["published_date"]) < datetime.fromisoformat(
-                post["posted_at"]).date(), pid
+            assert (
+                date.fromisoformat(kb[kb_id]["published_date"])
+                < datetime.fromisoformat(post["posted_at"]).date()
+            ), pid
         if "about_kb" in post:
             assert post["expected"] == "debunk_report" and post["about_kb"] in kb, pid
 
@@ -199,8 +221,19 @@ def test_gazetteer_parses_and_is_consistent() -> None:
     skpd_names = [s["name"] for s in gaz["skpd"]]
     assert len(skpd_names) == len(set(skpd_names)) >= 15
     aliases = {a for s in gaz["skpd"] for a in s["aliases"]}
-    assert {"Dinsos", "BKPSDM", "BPBD", "Dinkes", "Diskominfo", "Disdik", "Dinas PUPR", "Disdukcapil",
-            "Satpol PP", "RSUD", "Bagian Prokopim"} <= aliases
+    assert {
+        "Dinsos",
+        "BKPSDM",
+        "BPBD",
+        "Dinkes",
+        "Diskominfo",
+        "Disdik",
+        "Dinas PUPR",
+        "Disdukcapil",
+        "Satpol PP",
+        "RSUD",
+        "Bagian Prokopim",
+    } <= aliases
     for entry in gaz["skpd"] + gaz["agencies"]:
         assert entry["aliases"] and set(entry["categories"]) <= CATEGORIES, entry["name"]
     assert all(0 < w <= 1 for w in gaz["weights"].values())
@@ -208,7 +241,8 @@ def test_gazetteer_parses_and_is_consistent() -> None:
 
 def test_slang_dictionary_parses() -> None:
     rows = [
-        line for line in demo_path("slang_id.tsv").read_text(encoding="utf-8").splitlines()
+        line
+        for line in demo_path("slang_id.tsv").read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     ]
     reader = list(csv.reader(rows, delimiter="\t", quoting=csv.QUOTE_NONE))
@@ -220,8 +254,17 @@ def test_slang_dictionary_parses() -> None:
     assert len(keys) == len(set(keys)), "duplicate slang key"
     assert all(k == k.lower() and " " not in k for k in keys)
     table = dict(entries)
-    for slang, standard in {"gak": "tidak", "yg": "yang", "dgn": "dengan", "utk": "untuk", "sdh": "sudah",
-                            "blm": "belum", "krn": "karena", "jgn": "jangan", "bpk": "bapak"}.items():
+    for slang, standard in {
+        "gak": "tidak",
+        "yg": "yang",
+        "dgn": "dengan",
+        "utk": "untuk",
+        "sdh": "sudah",
+        "blm": "belum",
+        "krn": "karena",
+        "jgn": "jangan",
+        "bpk": "bapak",
+    }.items():
         assert table[slang] == standard
 
 

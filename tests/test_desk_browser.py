@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from desk_fixtures import PASSWORD, ROLE_USERNAMES
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from saring.db.session import session_scope
@@ -130,7 +131,8 @@ def test_trc_logs_in_decides_and_the_item_leaves_the_queue(page_for, desk_url, d
     assert "BLT Rp600 ribu" in page.locator(".post-text").inner_text()
     assert page.locator(".match").count() >= 1
     page.locator("details.raw summary").click()
-    page.wait_for_function("document.querySelector('.raw-body').textContent.includes('fb-1001')")
+    # A locator wait, not a string predicate: the desk's CSP forbids 'unsafe-eval'.
+    expect(page.locator(".raw-body")).to_contain_text("fb-1001")
     _shot(page, "03-item")
 
     page.check("input[name=verdict][value=hoaks]")
