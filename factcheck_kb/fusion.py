@@ -8,13 +8,25 @@ over 0-1) and adds the BM25 score normalised by the query's self-score:
 The fused score keeps an absolute meaning across queries, so bands can be set on it. Reciprocal rank fusion
 (``1/(k + rank)`` summed) is kept for comparison: the field measured that it can lower R@1 when one ranker is
 much better than the other (eval/retrieval.py reports both).
+
+The weights and floor are fitted per index from labelled (text -> fact check) pairs by :func:`fit_weighted`
+(`saring kb calibrate --fusion`), which keeps the setting with the best MRR of the right fact checks among
+the matcher's candidates; the result is stored in the index manifest with the model id it was fitted for.
+A fine-tuned E5 spreads its cosines lower than the base model, so the floor matters: the base default
+(floor 0.75) halves a fine-tuned model's dense signal. Measured (eval/retrieval.py, fitted on the earlier
+period, later period held out): a learned logistic-regression combiner over dense/BM25/TF-IDF scores, ranks
+and per-query gaps, and a third TF-IDF channel, did no better than the fitted two-weight fusion.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +38,9 @@ class FusionConfig:
     w_lexical: float = 0.5
     dense_floor: float = 0.0
     rrf_k: int = 60
+    source: str = "default"  # 'default' or 'fitted' (from labelled pairs)
+    fitted_for: str | None = None  # the model id the fitted weights belong to
+    fitted_queries: int = 0
 
     def __post_init__(self) -> None:
         if self.method not in ("weighted", "rrf"):
@@ -61,6 +76,75 @@ def model_family(model_id: str) -> str:
 
 def default_fusion(model_id: str) -> FusionConfig:
     return _MODEL_DEFAULTS.get(model_family(model_id), FusionConfig())
+
+
+# Grids searched by fit_weighted; the floor is the cosine of unrelated texts for the model family (a
+# fine-tuned E5 spreads its cosines lower than the base model, hence the wide E5 range).
+DENSE_WEIGHTS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+DENSE_FLOORS = {
+    "e5": (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8),
+    "use": (0.0, 0.1, 0.2, 0.3),
+    "other": (0.0, 0.3, 0.5),
+}
+MIN_FIT_QUERIES = 20  # fewer labelled queries than this keep the default fusion
+MRR_DEPTH = 10
+
+
+@dataclass(frozen=True, slots=True)
+class FitQuery:
+    """One labelled query's hybrid candidates: dense and lexical scores, and which candidates are right."""
+
+    dense: np.ndarray
+    lexical: np.ndarray
+    gold: np.ndarray  # bool, aligned with the scores
+
+
+def mean_reciprocal_rank(queries: Sequence[FitQuery], config: FusionConfig, depth: int = MRR_DEPTH) -> float:
+    """MRR (over the top ``depth``) of the first right candidate when ranked as the matcher ranks them."""
+    if not queries:
+        return 0.0
+    total = 0.0
+    for q in queries:
+        if not len(q.gold) or not q.gold.any():
+            continue
+        fused = fuse(q.dense, q.lexical, config)
+        order = np.lexsort((-np.asarray(q.dense), -fused))[:depth]
+        hits = np.flatnonzero(q.gold[order])
+        if len(hits):
+            total += 1.0 / (int(hits[0]) + 1)
+    return total / len(queries)
+
+
+def fit_weighted(
+    queries: Sequence[FitQuery],
+    model_id: str,
+    *,
+    base: FusionConfig | None = None,
+    min_queries: int = MIN_FIT_QUERIES,
+) -> tuple[FusionConfig, dict[str, float]]:
+    """The weighted fusion (dense weight and floor from the grid) with the best MRR on labelled queries.
+
+    Returns the fitted config (``source='fitted'``, ``fitted_for=model_id``) and the MRR of every grid point;
+    with fewer than ``min_queries`` queries whose right answer is among the candidates, ``base`` (or the
+    model's default) comes back unchanged. Ties keep the earlier grid point.
+    """
+    base = base or default_fusion(model_id)
+    usable = [q for q in queries if len(q.gold) and q.gold.any()]
+    if len(usable) < min_queries:
+        log.info("fusion fit: %d usable labelled queries (< %d); keeping %s", len(usable), min_queries, base)
+        return base, {}
+    grid: dict[str, float] = {}
+    best, best_mrr = base, -1.0
+    for floor in DENSE_FLOORS[model_family(model_id)]:
+        for w in DENSE_WEIGHTS:
+            cfg = FusionConfig(method="weighted", w_dense=w, w_lexical=round(1 - w, 2), dense_floor=floor)
+            mrr = mean_reciprocal_rank(queries, cfg)
+            grid[f"floor={floor},w_dense={w}"] = round(mrr, 4)
+            if mrr > best_mrr + 1e-12:
+                best, best_mrr = cfg, mrr
+    fitted = replace(best, source="fitted", fitted_for=model_id, fitted_queries=len(queries))
+    log.info("fusion fit on %d labelled queries: %s (MRR %.4f)", len(queries), fitted, best_mrr)
+    return fitted, grid
 
 
 def normalise_dense(cosine: np.ndarray, floor: float) -> np.ndarray:

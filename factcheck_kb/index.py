@@ -244,11 +244,19 @@ class KBIndex:
 
     @property
     def fusion(self) -> FusionConfig:
-        return (
-            FusionConfig.from_dict(self.manifest.fusion)
-            if self.manifest.fusion
-            else (default_fusion(self.manifest.model_id))
-        )
+        """The manifest's fusion; weights fitted for another model id give way to this model's default."""
+        if not self.manifest.fusion:
+            return default_fusion(self.manifest.model_id)
+        config = FusionConfig.from_dict(self.manifest.fusion)
+        if config.fitted_for is not None and config.fitted_for != self.manifest.model_id:
+            log.warning(
+                "index %s: fusion was fitted for %r, not %r; using the default",
+                self.path,
+                config.fitted_for,
+                self.manifest.model_id,
+            )
+            return default_fusion(self.manifest.model_id)
+        return config
 
     @fusion.setter
     def fusion(self, value: FusionConfig) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,7 +12,7 @@ import numpy as np
 
 from factcheck_kb.bands import BandThresholds, PairScore, decide
 from factcheck_kb.dense import VIEW_STRIDE, item_of
-from factcheck_kb.fusion import FusionConfig, fuse
+from factcheck_kb.fusion import FitQuery, FusionConfig, fit_weighted, fuse
 from factcheck_kb.index import Encoder, KBIndex
 from factcheck_kb.query_clean import dense_query_text
 from factcheck_kb.tokens import is_url_only, url_words, word_count
@@ -326,6 +326,29 @@ class Matcher:
                 fused = d if plan.mode == "dense" else lx
             out.append(PairScore(fused=fused, dense=d, lexical=lx))
         return out
+
+    def fit_queries(
+        self,
+        texts: Sequence[str],
+        golds: Sequence[Collection[str]],
+        cands: Sequence[Candidates] | None = None,
+    ) -> list[FitQuery]:
+        """Hybrid texts' candidates with the right fact checks marked (short and URL-only texts skipped)."""
+        cands = self.candidates(texts) if cands is None else cands
+        out = []
+        for cand, gold in zip(cands, golds, strict=True):
+            if cand.plan.mode != "hybrid" or not len(cand.item_ids):
+                continue
+            wanted = set(gold)
+            mask = np.array([self.index.kb_id_of(int(i)) in wanted for i in cand.item_ids], dtype=bool)
+            out.append(FitQuery(cand.dense, cand.lexical, mask))
+        return out
+
+    def fit_fusion(
+        self, texts: Sequence[str], golds: Sequence[Collection[str]], **kwargs
+    ) -> tuple[FusionConfig, dict[str, float]]:
+        """Weighted fusion fitted on labelled texts (each with its right kb_ids); the matcher is unchanged."""
+        return fit_weighted(self.fit_queries(texts, golds), self.encoder.model_id, base=self.fusion, **kwargs)
 
     def _rrf_pair(self, text: str, kb_id: str) -> float:
         for result in self.match([text], top_k=self.n_candidates)[0]:

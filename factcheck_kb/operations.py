@@ -1,4 +1,4 @@
-"""KB operations behind the CLI: import a file, add a clarification, reindex, calibrate, stats.
+"""KB operations behind the CLI: import, add a clarification, reindex, calibrate (bands, fusion), stats.
 
 Each keeps the database (the source of truth) and the index folder in step: the index is updated from the
 stored KB items, so `saring kb reindex` and an import leave the same index.
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from factcheck_kb.bands import BandThresholds, LabelledPair, calibrate
+from factcheck_kb.fusion import MIN_FIT_QUERIES, FusionConfig
 from factcheck_kb.index import Encoder, KBIndex, UpdateStats, build_or_update
 from factcheck_kb.records import FactCheck, RowError
 
@@ -174,6 +175,39 @@ def read_labelled_pairs(path: Path) -> tuple[list[LabelledPair], list[RowError]]
             except (ValueError, KeyError, TypeError) as exc:
                 errors.append(RowError(str(path), line_no, f"{type(exc).__name__}: {exc}"))
     return pairs, errors
+
+
+def fit_fusion_index(
+    pairs_path: Path,
+    *,
+    index_dir: Path | None = None,
+    encoder: Encoder | None = None,
+    min_queries: int = MIN_FIT_QUERIES,
+) -> tuple[FusionConfig, list[RowError], int]:
+    """Fit the dense/lexical fusion weights on the positive labelled pairs and write them into the manifest.
+
+    Each distinct text with a positive pair is a query whose right answers are its positive kb_ids; the
+    weights with the best MRR among the matcher's candidates win. Band thresholds depend on the fused score:
+    run :func:`calibrate_index` afterwards (``saring kb calibrate --fusion`` does both). Returns (fusion,
+    errors, labelled queries); too few queries leave the manifest's fusion as it was.
+    """
+    from factcheck_kb.matcher import Matcher
+
+    pairs, errors = read_labelled_pairs(pairs_path)
+    golds: dict[str, set[str]] = {}
+    for pair in pairs:
+        if pair.label:
+            golds.setdefault(pair.text, set()).add(pair.kb_id)
+    if not golds:
+        raise ValueError(f"no positive labelled pairs in {pairs_path}")
+    enc = _encoder(encoder)
+    index = KBIndex.open(_index_dir(index_dir), enc)
+    matcher = Matcher(index, enc)
+    fusion, _grid = matcher.fit_fusion(list(golds), list(golds.values()), min_queries=min_queries)
+    if fusion.source == "fitted":
+        index.fusion = fusion
+        index.save()
+    return fusion, errors, len(golds)
 
 
 def calibrate_index(

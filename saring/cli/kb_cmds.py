@@ -146,14 +146,30 @@ def calibrate_cmd(
     ),
     auto_precision: float = typer.Option(0.95, help="Precision the auto-link band must reach"),
     suggest_precision: float = typer.Option(0.60, help="Precision the suggest band must reach"),
+    fusion: bool = typer.Option(
+        False, "--fusion", help="First fit the dense/lexical fusion weights on the positive pairs"
+    ),
+    min_queries: int = typer.Option(20, "--min-queries", min=1, help="Fewest labelled texts to fit fusion"),
 ) -> None:
-    """Choose band thresholds from labelled pairs and write them into the index manifest."""
+    """Choose band thresholds (with --fusion, fusion weights first) from labelled pairs; save them."""
     from factcheck_kb.index import IndexError_
-    from factcheck_kb.operations import calibrate_index
+    from factcheck_kb.operations import calibrate_index, fit_fusion_index
+    from models.encoder import load_encoder
+    from saring.config import get_settings
 
     try:
+        encoder = load_encoder(get_settings().encoder_model)
+        if fusion:
+            fitted, _errors, n_queries = fit_fusion_index(pairs, encoder=encoder, min_queries=min_queries)
+            if fitted.source == "fitted":
+                console.print(
+                    f"fusion fitted on {n_queries} labelled texts: w_dense {fitted.w_dense}, "
+                    f"w_lexical {fitted.w_lexical}, dense_floor {fitted.dense_floor}"
+                )
+            else:
+                console.print(f"[yellow]fusion kept[/]: {n_queries} labelled texts, fewer than {min_queries}")
         thresholds, errors, n = calibrate_index(
-            pairs, auto_precision=auto_precision, suggest_precision=suggest_precision
+            pairs, encoder=encoder, auto_precision=auto_precision, suggest_precision=suggest_precision
         )
     except (IndexError_, ValueError) as exc:
         _fail(str(exc))
