@@ -4,10 +4,13 @@
 
 Queries are TurnBackHoax items that carry both the circulating claim and the article; the claim is the query,
 the article (title, explanation, conclusion) is indexed among all ~17k KB items (every claim text blanked).
-Reports R@1/R@5/R@10/MRR for dense, BM25, fused (weighted and RRF) and a TF-IDF baseline, per period
-(earlier / later than --split) and per source, strict (the gold id) and lenient (an item with the same title
-counts too). Fusion weights and band thresholds are chosen on the EARLIER period only; the later period is
-the time-disjoint test. Embeddings are cached per model id under SARING_HOME/cache/embeddings.
+Reports R@1/R@5/R@10/MRR for dense, BM25, fused and a TF-IDF baseline, per period (earlier / later than
+--split) and per source, strict (the gold id) and lenient (an item with the same title counts too). "fused"
+is the product's matcher with its fusion fitted (factcheck_kb.fusion.fit_weighted, as `saring kb calibrate
+--fusion` does) on the EARLIER period's pairs; beside it the unfitted default, RRF, and two eval-only
+combiners (eval/retrieval_combiners.py). Fusion weights, combiners and band thresholds are chosen on the
+EARLIER period only; the later period is the time-disjoint test. Embeddings are cached per model id under
+SARING_HOME/cache/embeddings.
 Writes eval/results/retrieval.json.
 """
 
@@ -22,9 +25,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-import numpy as np
-
 from eval.embed_cache import CachedEncoder
+from eval.retrieval_combiners import TfidfBaseline, combiner_rankings
 from eval.retrieval_data import DEFAULT_SPLIT, Query, build_queries, load_kb, without_claims
 from eval.retrieval_fusion import band_report, rank_all, tune_fusion
 from eval.retrieval_metrics import line, report
@@ -53,25 +55,7 @@ VIEW_SCHEMES = {
 
 def tfidf_rankings(kb: list[FactCheck], queries: list[Query], scheme: ViewScheme) -> list[list[str]]:
     """TF-IDF baseline: word 1-2-grams + char_wb 3-5-grams, sublinear tf, cosine (the best plain setup)."""
-    import scipy.sparse as sp
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.preprocessing import normalize
-
-    docs = [lexical_text(fc, scheme) for fc in kb]
-    words = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), max_features=300_000)
-    chars = TfidfVectorizer(
-        sublinear_tf=True, analyzer="char_wb", ngram_range=(3, 5), min_df=2, max_features=300_000
-    )
-    matrix = normalize(sp.hstack([words.fit_transform(docs), chars.fit_transform(docs)]).tocsr())
-    texts = [q.text for q in queries]
-    qm = normalize(sp.hstack([words.transform(texts), chars.transform(texts)]).tocsr())
-    ids = np.array([fc.kb_id for fc in kb])
-    out = []
-    for start in range(0, len(texts), 256):
-        scores = (qm[start : start + 256] @ matrix.T).toarray()
-        top = np.argsort(-scores, axis=1)[:, :10]
-        out.extend(ids[row].tolist() for row in top)
-    return out
+    return TfidfBaseline(kb, scheme).rankings([q.text for q in queries])
 
 
 def bm25_mode_rankings(kb: list[FactCheck], queries: list[Query], scheme: ViewScheme, mode: str) -> list:
@@ -103,12 +87,23 @@ def build_bench_index(kb: list[FactCheck], encoder, scheme: ViewScheme) -> tuple
     return index, info, folder
 
 
+def _product_check(index: KBIndex, enc, fusion: FusionConfig, queries: list[Query], fused: list) -> dict:
+    """The product's matcher with the fitted fusion: ms/query (cached vectors), agreement with 'fused'."""
+    matcher = Matcher(index, enc, fusion=fusion)
+    t0 = time.perf_counter()
+    rows = matcher.match([q.text for q in queries], top_k=10)
+    ms = (time.perf_counter() - t0) * 1000 / max(len(queries), 1)
+    same = sum([m.kb_id for m in row] == ranked for row, ranked in zip(rows, fused, strict=True))
+    return {"product_match_ms_per_query_cached_vectors": round(ms, 2), "product_agrees_with_fused": same}
+
+
 def evaluate_encoder(
     name: str,
     kb: list[FactCheck],
     queries: list[Query],
     scheme: ViewScheme,
     cache_root: Path,
+    tfidf: TfidfBaseline,
     *,
     trained_before: date | None = None,
 ) -> dict:
@@ -130,14 +125,23 @@ def evaluate_encoder(
         "bm25": rank_all(matcher, cands, "lexical"),
         "fused_rrf": rank_all(matcher, cands, "fused", FusionConfig(method="rrf")),
         "fused_weighted_default": rank_all(matcher, cands, "fused", base),
-        "fused_weighted_tuned": rank_all(matcher, cands, "fused", tuned),
+        "fused": rank_all(matcher, cands, "fused", tuned),
     }
+    combined, learned = combiner_rankings(matcher, cands, queries, tfidf, tuned)
+    methods.update(combined)
+    info.update(_product_check(index, enc, tuned, queries, methods["fused"]))
     out = {
         "model_id": enc.model_id,
         "index": info,
+        "methods_note": (
+            "fused = the product's matcher with fusion fitted on the earlier period's pairs (what "
+            "`saring kb calibrate --fusion` writes); fused_weighted_default = the unfitted default (the old "
+            "product fusion); fused_tfidf3 and fused_lr are eval-only combiners fitted on the earlier period"
+        ),
         "fusion_default": base.to_dict(),
-        "fusion_tuned_on_earlier": tuned.to_dict(),
+        "fusion_fitted_on_earlier": tuned.to_dict(),
         "fusion_grid_earlier_mrr": grid,
+        "combiners_fitted_on_earlier": learned,
         "methods": {m: report(r, queries) for m, r in methods.items()},
         "bands": band_report(matcher, cands, queries, tuned),
     }
@@ -216,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     stem_cache = settings.home / "cache" / "stems.json"
     IndonesianAnalyzer().load_cache(stem_cache)
     t0 = time.perf_counter()
-    results["methods"]["tfidf"] = report(tfidf_rankings(kb, queries, scheme), queries)
+    tfidf = TfidfBaseline(kb, scheme)
+    results["methods"]["tfidf"] = report(tfidf.rankings([q.text for q in queries]), queries)
     results["methods"]["tfidf"]["seconds"] = round(time.perf_counter() - t0, 1)
     for mode in MODES:
         t0 = time.perf_counter()
@@ -231,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         for i, name in enumerate(names):
             trained = split if i > 0 else None
             results["encoders"][name] = evaluate_encoder(
-                name, kb, queries, scheme, cache_root, trained_before=trained
+                name, kb, queries, scheme, cache_root, tfidf, trained_before=trained
             )
 
     _print(results)
@@ -251,7 +256,8 @@ def _print(results: dict) -> None:
             for method, rep in enc["methods"].items():
                 print(line(f"{short}:{method}", rep, period))
     for enc_name, enc in results["encoders"].items():
-        print(f"\n{Path(enc_name).name}: tuned fusion {enc['fusion_tuned_on_earlier']}")
+        print(f"\n{Path(enc_name).name}: fusion fitted on earlier {enc['fusion_fitted_on_earlier']}")
+        print(f"  combiners fitted on earlier {enc['combiners_fitted_on_earlier']}")
         print(f"  index {enc['index']}")
         print(
             f"  encoding throughput (texts/s, measured when cached) {enc['encoding_throughput_texts_per_s']}"

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 
 from eval.retrieval_data import Query
-from eval.retrieval_metrics import metrics
 from factcheck_kb.bands import AUTO, NONE, SUGGEST, LabelledPair, PairScore, calibrate, decide
-from factcheck_kb.fusion import FusionConfig, model_family
+from factcheck_kb.fusion import FusionConfig, fit_weighted
 from factcheck_kb.matcher import Candidates, Matcher
 from factcheck_kb.tokens import word_count
-
-# Grids searched on the earlier period; the floor is the cosine of unrelated texts for the model family.
-W_DENSE = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-# (a fine-tuned E5 spreads its cosines lower than the base model, hence the wide E5 range)
-FLOORS = {"e5": (0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8), "use": (0.0, 0.1, 0.2, 0.3), "other": (0.0, 0.3, 0.5)}
 
 
 def _order(cand: Candidates, scores: np.ndarray, keep: np.ndarray | None = None) -> np.ndarray:
@@ -54,17 +47,13 @@ def rank_all(
 def tune_fusion(
     matcher: Matcher, cands: Sequence[Candidates], queries: Sequence[Query], base: FusionConfig
 ) -> tuple[FusionConfig, dict]:
-    """The weighted fusion with the best strict MRR on the given (earlier-period) queries."""
-    grid = {}
-    best, best_mrr = base, -1.0
-    for floor in FLOORS[model_family(matcher.encoder.model_id)]:
-        for w in W_DENSE:
-            cfg = replace(base, method="weighted", w_dense=w, w_lexical=round(1 - w, 2), dense_floor=floor)
-            mrr = metrics(rank_all(matcher, cands, "fused", cfg), queries)["MRR"]
-            grid[f"floor={floor},w_dense={w}"] = mrr
-            if mrr > best_mrr:
-                best, best_mrr = cfg, mrr
-    return best, grid
+    """The weighted fusion with the best strict MRR on the given (earlier-period) queries.
+
+    The product's own fit (:func:`factcheck_kb.fusion.fit_weighted`, `saring kb calibrate --fusion`), run on
+    the benchmark's candidates: the gold id is each query's one right answer.
+    """
+    fit = matcher.fit_queries([q.text for q in queries], [{q.gold} for q in queries], cands=cands)
+    return fit_weighted(fit, matcher.encoder.model_id, base=base, min_queries=1)
 
 
 def _ranked_pairs(matcher: Matcher, cand: Candidates, fusion: FusionConfig, query: Query, depth: int = 5):

@@ -225,6 +225,7 @@ def finetune_cmd(
         _fail(str(exc))
     console.print(f"[green]fine-tuned on {n} pairs[/] -> {folder}")
     console.print(f"use it: SARING_ENCODER_MODEL={folder} saring kb reindex --full")
+    console.print("then fit its fusion and bands on labelled pairs: saring kb calibrate --pairs P --fusion")
 
 
 def register(app: typer.Typer) -> None:
