@@ -1,6 +1,6 @@
 """Throughput of the whole flow (watch = collect + score) against the bare encoder on the same texts.
 
-    python -m eval.flow_throughput [--n 10000] [--encoder use-multilingual] [--chunk-size 256]
+    python -m eval.flow_throughput [--n 10000] [--encoder use-multilingual] [--chunk-size 256] [--workers 2]
 
 Generates N synthetic posts (scripts/generate_posts.py, seeded) into a drop folder, builds the demo KB index
 with the chosen encoder, trains the demo classifier on the same encoder (so it reuses the flow's vectors),
@@ -166,7 +166,8 @@ def _cpu_seconds(children: bool = False) -> float:
 
 
 def _bare_encoder(texts: list[str], args: argparse.Namespace) -> dict:
-    """The encoder alone on the same texts, in the same chunks as the flow, in a worker thread as there.
+    """The encoder alone on the same texts, in the same chunks as the flow and with as many chunks at once
+    (``--workers`` threads, as the thread runner runs them): what the flow could do if it only encoded.
 
     ``--bare-mode whole`` times one ``encode`` call over all the texts in the main thread instead.
     """
@@ -179,23 +180,19 @@ def _bare_encoder(texts: list[str], args: argparse.Namespace) -> dict:
         texts = random.Random(args.seed).sample(texts, args.bare_sample)
     encoder = _encoder(args.encoder)
 
-    def encode_all() -> None:
-        if args.bare_mode == "whole":
-            encoder.encode(texts, kind="query")
-            return
-        for start in range(0, len(texts), args.chunk_size):
-            encoder.encode(texts[start : start + args.chunk_size], kind="query")
-
+    chunks = [texts[start : start + args.chunk_size] for start in range(0, len(texts), args.chunk_size)]
+    streams = 1 if args.bare_mode == "whole" or args.runner != "thread" else max(1, args.workers)
     encoder.encode(texts[:64], kind="query")  # warm
     started, cpu_started = time.perf_counter(), _cpu_seconds()
     if args.bare_mode == "whole":
-        encode_all()
+        encoder.encode(texts, kind="query")
     else:
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(encode_all).result()
+        with ThreadPoolExecutor(max_workers=streams) as pool:
+            list(pool.map(lambda chunk: encoder.encode(chunk, kind="query"), chunks))
     seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_started
     return {
         "mode": args.bare_mode,
+        "concurrent_chunks": streams,
         "texts": len(texts),
         "seconds": round(seconds, 3),
         "posts_per_s": round(len(texts) / seconds, 2),
@@ -343,7 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
-        "--encoder", default="use-multilingual", help="use-multilingual | multilingual-e5-small"
+        "--encoder",
+        default=None,
+        help="encoder name or folder (default: the product's, SARING_ENCODER_MODEL; e.g. use-multilingual)",
     )
     parser.add_argument("--chunk-size", type=int, default=256)
     parser.add_argument("--runner", default="thread", choices=("thread", "dask"))
@@ -361,13 +360,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-classifier", action="store_true")
     parser.add_argument("--database-url", default=None, help="e.g. a PostgreSQL URL (default: SQLite)")
     parser.add_argument("--tag", default="", help="suffix of the results file")
+    parser.add_argument("--output", type=Path, default=None, help="results file (default: from --tag)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary home")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
+    if args.encoder is None:
+        from saring.config import get_settings
+
+        args.encoder = get_settings().encoder_model
     result = run(args)
     _print(result)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / (f"flow_throughput-{args.tag}.json" if args.tag else "flow_throughput.json")
+    out = args.output or RESULTS / (
+        f"flow_throughput-{args.tag}.json" if args.tag else "flow_throughput.json"
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
     print(f"wrote {out}")
     return 0

@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from pipelines.dedup import DedupIndex
@@ -119,8 +119,10 @@ def cluster_posts(post_ids: Sequence[int], url: str | None = None) -> dict:
                     _touch(cluster, row.platform, row.posted_at)
                     links[row.id] = cluster
                 session.flush()
-                for post in session.scalars(select(Post).where(Post.id.in_(list(links)))):
-                    post.cluster_id = links[post.id].id
+                session.execute(
+                    update(Post.__table__).where(Post.__table__.c.id == bindparam("post_id")),
+                    [{"post_id": post_id, "cluster_id": c.id} for post_id, c in links.items()],
+                )
                 blob = index.to_bytes()
                 if state is None:
                     state = LSHState(name=STATE_NAME, blob=blob, item_count=len(index), params={})

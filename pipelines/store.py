@@ -184,10 +184,13 @@ def upsert_posts(session: Session, source: Source, posts: Sequence[PreparedPost]
         else:
             stats.unchanged += 1
     if new_rows:
+        # a Core insert on the table: one compiled statement for the batch (the ORM's bulk insert
+        # compiles one per group of rows with the same None columns, ten times slower here)
+        posts_table = Post.__table__
         stmt = (
-            _insert(session, Post)
+            _insert(session, posts_table)
             .on_conflict_do_nothing(index_elements=["source_id", "external_id"])
-            .returning(Post.id)
+            .returning(posts_table.c.id)
         )
         inserted = len(session.execute(stmt, new_rows).all())
         stats.added += inserted
