@@ -14,6 +14,7 @@ from typing import Any
 
 from prefect import flow, task, unmapped
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from pipelines import collect
 from pipelines.flows.common import (
@@ -78,14 +79,21 @@ def collect_source(source: dict[str, Any], chunk_size: int) -> dict[str, Any]:
     stats.update(chunks=len(result.posts) and len(chunks), added=0, updated=0, unchanged=0)
     stats.update(quarantined_new=0, quarantined_seen=0, seconds={"read": time.perf_counter() - started})
     rest = chunks[:-1]
+    # quote(): records are plain data, never futures; without it Prefect walks every field of every
+    # record (raw payloads included) looking for dependencies, seconds per 10k posts.
     if rest:
         sizes = [len(c) for c in rest]
-        futures = store_chunk_task.map(unmapped(source), rest, unmapped([]), unmapped(None), sizes)
+        futures = store_chunk_task.map(
+            unmapped(source), [quote(c) for c in rest], unmapped(quote([])), unmapped(None), sizes
+        )
         for part in futures.result():
             add_stats(stats, part)
     last = chunks[-1]
     add_stats(
-        stats, store_chunk_task(source, last, quarantined, result.next_cursor, len(last) + len(quarantined))
+        stats,
+        store_chunk_task(
+            source, quote(last), quote(quarantined), result.next_cursor, len(last) + len(quarantined)
+        ),
     )
     return stats
 
