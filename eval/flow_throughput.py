@@ -174,7 +174,7 @@ def _bare_encoder(texts: list[str], args: argparse.Namespace) -> dict:
     import random
     from concurrent.futures import ThreadPoolExecutor
 
-    from pipelines.runtime import _encoder, cores_shared_by
+    from pipelines.runtime import _encoder
 
     if args.bare_sample and args.bare_sample < len(texts):
         texts = random.Random(args.seed).sample(texts, args.bare_sample)
@@ -183,18 +183,16 @@ def _bare_encoder(texts: list[str], args: argparse.Namespace) -> dict:
     chunks = [texts[start : start + args.chunk_size] for start in range(0, len(texts), args.chunk_size)]
     streams = 1 if args.bare_mode == "whole" or args.runner != "thread" else max(1, args.workers)
     encoder.encode(texts[:64], kind="query")  # warm
-    with cores_shared_by(min(streams, len(chunks))) as threads:  # as the score flow shares them
-        started, cpu_started = time.perf_counter(), _cpu_seconds()
-        if args.bare_mode == "whole":
-            encoder.encode(texts, kind="query")
-        else:
-            with ThreadPoolExecutor(max_workers=streams) as pool:
-                list(pool.map(lambda chunk: encoder.encode(chunk, kind="query"), chunks))
-        seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_started
+    started, cpu_started = time.perf_counter(), _cpu_seconds()
+    if args.bare_mode == "whole":
+        encoder.encode(texts, kind="query")
+    else:
+        with ThreadPoolExecutor(max_workers=streams) as pool:
+            list(pool.map(lambda chunk: encoder.encode(chunk, kind="query"), chunks))
+    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_started
     return {
         "mode": args.bare_mode,
         "concurrent_chunks": streams,
-        "torch_threads_per_chunk": threads,
         "texts": len(texts),
         "seconds": round(seconds, 3),
         "posts_per_s": round(len(texts) / seconds, 2),

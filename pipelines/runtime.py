@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -73,27 +72,6 @@ class ScoringContext:
     @property
     def model_id(self) -> str:
         return str(self.encoder.model_id)
-
-
-@contextmanager
-def cores_shared_by(workers: int) -> Iterator[int]:
-    """Give each of ``workers`` concurrent encode calls its share of the cores (torch's intra-op threads).
-
-    Two chunk tasks each running torch on every core oversubscribe a small machine (4 busy threads on 2
-    cores, plus the Python work of the other chunk); one core each is as fast and steadier. Restores the
-    previous setting afterwards. Yields the threads per call.
-    """
-    import os
-
-    import torch
-
-    before = torch.get_num_threads()
-    threads = max(1, (os.cpu_count() or 1) // max(1, workers)) if workers > 1 else before
-    torch.set_num_threads(threads)
-    try:
-        yield threads
-    finally:
-        torch.set_num_threads(before)
 
 
 @lru_cache(maxsize=2)

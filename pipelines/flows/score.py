@@ -19,7 +19,6 @@ from pipelines import clustering, score_chunk
 from pipelines.collect import chunked
 from pipelines.flows.common import TASK_DEFAULTS, ensure_schema, record_finish, record_start, sum_stats
 from pipelines.flows.runner import make_task_runner
-from pipelines.runtime import cores_shared_by
 from saring.config import get_settings
 
 log = logging.getLogger(__name__)
@@ -49,13 +48,8 @@ def score_pending(chunk_size: int, limit: int | None = None) -> dict[str, Any]:
     if not chunks:
         return {"posts": 0, "chunks": 0, "seconds": {}, "wall_seconds": 0.0}
     cluster_stats = [cluster_batch_task(batch) for batch in chunked(ids, max(chunk_size, CLUSTER_BATCH))]
-    settings = get_settings()
-    threaded = (settings.task_runner or "thread").strip().lower() == "thread"
-    workers = settings.flow_max_workers if threaded else 1
-    with cores_shared_by(min(workers, len(chunks))):
-        futures = score_chunk_task.map(chunks)
-        results = futures.result()
-    stats = sum_stats([*cluster_stats, *results])
+    futures = score_chunk_task.map(chunks)
+    stats = sum_stats([*cluster_stats, *futures.result()])
     stats["chunks"] = len(chunks)
     stats["wall_seconds"] = round(time.perf_counter() - started, 3)
     return stats
