@@ -264,7 +264,7 @@ def index_stats(*, index_dir: Path | None = None, db_url: str | None = None) -> 
 
 
 def finetune_from_kb(
-    out_dir: Path, *, before=None, epochs: int = 1, batch_size: int = 32, db_url: str | None = None
+    out_dir: Path, *, before=None, epochs: int = 2, batch_size: int = 32, db_url: str | None = None
 ) -> tuple[Path, int]:
     """Fine-tune the E5 encoder on the stored KB's (claim -> fact check) pairs; returns (folder, pairs)."""
     from factcheck_kb.finetune_pairs import finetune_encoder, training_pairs
