@@ -12,6 +12,16 @@ KB_FILE = SAMPLES / "factchecks.jsonl"
 POSTS_FILE = SAMPLES / "posts.jsonl"
 PAIRS_FILE = SAMPLES / "labelled_pairs.jsonl"
 
+# Self-written posts that paraphrase the six sample fact checks, keyed by the fact check they paraphrase.
+POSTS = {
+    "t-kb-01": "Info!! pemkab bagi BLT 3 juta, daftar lewat link bantuan-desa.xyz sebelum kuota habis",
+    "t-kb-02": "Ngeri, katanya ada tsunami di pantai gedambaan tadi sore, warga disuruh ngungsi semua",
+    "t-kb-03": "Hati-hati vaksin campak di sekolah anak kita katanya ada chip pelacaknya dari luar negeri",
+    "t-kb-04": "besok listrik padam total 3 hari se kalsel kata orang PLN, siapkan genset dan lilin ya",
+    "t-kb-05": "ada lowongan cpns pemkab tanpa tes, cukup transfer 500 ribu buat administrasi ke panitia",
+    "t-kb-06": "gas elpiji 3 kg mulai bulan depan naik jadi 50 ribu per tabung, borong sekarang",
+}
+
 
 def sample_factchecks():
     """The six self-written Indonesian fact checks, read by the project's jsonl importer."""

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from matching_helpers import KB_FILE, PAIRS_FILE, sample_factchecks
+from matching_helpers import KB_FILE, PAIRS_FILE, POSTS, sample_factchecks
 
 from factcheck_kb.fusion import (
     FitQuery,
@@ -20,16 +20,6 @@ from factcheck_kb.matcher import Matcher
 from factcheck_kb.operations import fit_fusion_index
 
 E5 = "multilingual-e5-small"
-
-# Self-written posts that paraphrase the six sample fact checks (tests/samples/matching/factchecks.jsonl).
-POSTS = {
-    "t-kb-01": "Info!! pemkab bagi BLT 3 juta, daftar lewat link bantuan-desa.xyz sebelum kuota habis",
-    "t-kb-02": "Ngeri, katanya ada tsunami di pantai gedambaan tadi sore, warga disuruh ngungsi semua",
-    "t-kb-03": "Hati-hati vaksin campak di sekolah anak kita katanya ada chip pelacaknya dari luar negeri",
-    "t-kb-04": "besok listrik padam total 3 hari se kalsel kata orang PLN, siapkan genset dan lilin ya",
-    "t-kb-05": "ada lowongan cpns pemkab tanpa tes, cukup transfer 500 ribu buat administrasi ke panitia",
-    "t-kb-06": "gas elpiji 3 kg mulai bulan depan naik jadi 50 ribu per tabung, borong sekarang",
-}
 
 
 def _queries(gold: tuple[float, float], other: tuple[float, float], n: int = 25) -> list[FitQuery]:

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from matching_helpers import CountingEncoder, sample_factchecks
+from matching_helpers import POSTS, CountingEncoder, sample_factchecks
 
 from factcheck_kb.fusion import FusionConfig, default_fusion, fuse, normalise_dense, rrf_scores
 from factcheck_kb.index import KBIndex, build_or_update
 from factcheck_kb.matcher import Matcher, MatchResult
 from factcheck_kb.query_clean import clean_query, dense_query_text
-
-POSTS = {
-    "t-kb-01": "Info!! pemkab bagi BLT 3 juta, daftar lewat link bantuan-desa.xyz sebelum kuota habis",
-    "t-kb-02": "Ngeri, katanya ada tsunami di pantai gedambaan tadi sore, warga disuruh ngungsi semua",
-    "t-kb-03": "Hati-hati vaksin campak di sekolah anak kita katanya ada chip pelacaknya dari luar negeri",
-    "t-kb-04": "besok listrik padam total 3 hari se kalsel kata orang PLN, siapkan genset dan lilin ya",
-    "t-kb-05": "ada lowongan cpns pemkab tanpa tes, cukup transfer 500 ribu buat administrasi ke panitia",
-    "t-kb-06": "gas elpiji 3 kg mulai bulan depan naik jadi 50 ribu per tabung, borong sekarang",
-}
 
 
 @pytest.fixture(scope="module")
