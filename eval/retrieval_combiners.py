@@ -22,6 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from eval.retrieval_data import Query
+from eval.retrieval_fusion import top_ids
 from factcheck_kb.fusion import DENSE_FLOORS, DENSE_WEIGHTS, FusionConfig, model_family, normalise_dense
 from factcheck_kb.matcher import Candidates, Matcher
 from factcheck_kb.records import FactCheck
@@ -80,12 +81,6 @@ class TfidfBaseline:
 
 def _gold_mask(matcher: Matcher, cand: Candidates, query: Query) -> np.ndarray:
     return np.array([matcher.index.kb_id_of(int(i)) == query.gold for i in cand.item_ids], dtype=bool)
-
-
-def _top(matcher: Matcher, cand: Candidates, scores: np.ndarray) -> list[str]:
-    tiebreak = cand.dense if cand.dense is not None else scores
-    order = np.lexsort((-tiebreak, -scores))[:10]
-    return [matcher.index.kb_id_of(int(cand.item_ids[i])) for i in order]
 
 
 def _three(cand: Candidates, tf: np.ndarray, floor: float, wd: float, wt: float) -> np.ndarray:
@@ -160,14 +155,14 @@ def combiner_rankings(
             out["fused_tfidf3"].append([])
             out["fused_lr"].append([])
         elif cand.plan.mode != "hybrid":
-            ranked = _top(matcher, cand, matcher.fused_scores(cand, fallback))
+            ranked = top_ids(matcher, cand, matcher.fused_scores(cand, fallback))
             out["fused_tfidf3"].append(ranked)
             out["fused_lr"].append(ranked)
         else:
             out["fused_tfidf3"].append(
-                _top(matcher, cand, _three(cand, tf, three["floor"], three["w_dense"], three["w_tfidf"]))
+                top_ids(matcher, cand, _three(cand, tf, three["floor"], three["w_dense"], three["w_tfidf"]))
             )
-            out["fused_lr"].append(_top(matcher, cand, lr.decision_function(_features(cand, tf))))
+            out["fused_lr"].append(top_ids(matcher, cand, lr.decision_function(_features(cand, tf))))
     learned = {
         "fused_tfidf3": {**three, "earlier_mrr": three_mrr},
         "fused_lr": {

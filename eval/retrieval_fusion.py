@@ -13,12 +13,15 @@ from factcheck_kb.matcher import Candidates, Matcher
 from factcheck_kb.tokens import word_count
 
 
-def _order(cand: Candidates, scores: np.ndarray, keep: np.ndarray | None = None) -> np.ndarray:
+def top_ids(
+    matcher: Matcher, cand: Candidates, scores: np.ndarray, keep: np.ndarray | None = None
+) -> list[str]:
+    """The top-10 kb_ids of one query's candidates by ``scores`` (ties by dense score, as the matcher)."""
     tiebreak = cand.dense if cand.dense is not None else scores
     order = np.lexsort((-tiebreak, -scores))
     if keep is not None:
         order = order[keep[order]]
-    return order[:10]
+    return [matcher.index.kb_id_of(int(cand.item_ids[i])) for i in order[:10]]
 
 
 def rank_one(
@@ -30,12 +33,10 @@ def rank_one(
     if method == "dense":
         if cand.dense is None:  # a query the matcher searches lexically only (three words or fewer)
             return []
-        order = _order(cand, cand.dense)
-    elif method == "lexical":
-        order = _order(cand, cand.lexical, keep=cand.lexical > 0)
-    else:
-        order = _order(cand, matcher.fused_scores(cand, fusion))
-    return [matcher.index.kb_id_of(int(cand.item_ids[i])) for i in order]
+        return top_ids(matcher, cand, cand.dense)
+    if method == "lexical":
+        return top_ids(matcher, cand, cand.lexical, keep=cand.lexical > 0)
+    return top_ids(matcher, cand, matcher.fused_scores(cand, fusion))
 
 
 def rank_all(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from factcheck_kb.bands import BandThresholds, LabelledPair, calibrate
+from factcheck_kb.finetune_pairs import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS
 from factcheck_kb.fusion import MIN_FIT_QUERIES, FusionConfig
 from factcheck_kb.index import Encoder, KBIndex, UpdateStats, build_or_update
 from factcheck_kb.records import FactCheck, RowError
@@ -264,7 +265,12 @@ def index_stats(*, index_dir: Path | None = None, db_url: str | None = None) -> 
 
 
 def finetune_from_kb(
-    out_dir: Path, *, before=None, epochs: int = 2, batch_size: int = 32, db_url: str | None = None
+    out_dir: Path,
+    *,
+    before=None,
+    epochs: int = DEFAULT_EPOCHS,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    db_url: str | None = None,
 ) -> tuple[Path, int]:
     """Fine-tune the E5 encoder on the stored KB's (claim -> fact check) pairs; returns (folder, pairs)."""
     from factcheck_kb.finetune_pairs import finetune_encoder, training_pairs
