@@ -25,6 +25,7 @@ from pathlib import Path
 from factcheck_kb.query_clean import dense_query_text
 from factcheck_kb.records import FactCheck
 from factcheck_kb.views import ViewScheme, item_views
+from models.encoder.loading import FINETUNE_INFO_FILE
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +154,6 @@ def finetune_encoder(
         "seconds": round(time.perf_counter() - started, 1),
         "kb_ids": sorted({p.kb_id for p in pairs}),
     }
-    (out_dir / "saring_finetune.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
+    (out_dir / FINETUNE_INFO_FILE).write_text(json.dumps(info, indent=1), encoding="utf-8")
     log.info("fine-tuned %s on %d pairs in %.0f s -> %s", base_model, len(pairs), info["seconds"], out_dir)
     return out_dir

@@ -136,3 +136,28 @@ def test_calibrate_cli_fits_fusion_then_bands(monkeypatch, use_encoder):  # noqa
     assert "fusion fitted on 6 labelled texts" in out.output
     manifest = json.loads((get_settings().index_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["fusion"]["source"] == "fitted" and manifest["thresholds"]["source"] == "calibrated"
+
+
+def test_an_encoder_fine_tuned_by_saring_gets_its_own_defaults(tmp_path, monkeypatch):
+    """`saring kb finetune` marks its folder: fusion and band defaults follow it, by path or cache name."""
+    from factcheck_kb.bands import default_thresholds
+    from factcheck_kb.fusion import model_family
+    from models.encoder import FINETUNE_INFO_FILE
+    from saring.config import reset_settings
+
+    folder = tmp_path / "models" / "kotabaru-claims"
+    folder.mkdir(parents=True)
+    assert model_family(str(folder)) == "other"
+    (folder / FINETUNE_INFO_FILE).write_text(json.dumps({"base_model": "/cache/multilingual-e5-small"}))
+    monkeypatch.setenv("SARING_MODEL_CACHE_DIR", str(tmp_path / "models"))
+    reset_settings()
+
+    for model_id in (str(folder), "kotabaru-claims"):
+        assert model_family(model_id) == "e5-ft"
+        assert default_fusion(model_id) != default_fusion(E5)
+        assert default_fusion(model_id).dense_floor == 0.0
+        assert default_thresholds(model_id).suggest_fused < default_thresholds(E5).suggest_fused
+    # a name that merely contains "e5" is the base family
+    assert model_family("/models/e5-finetuned-claims") == "e5"
+    (folder / FINETUNE_INFO_FILE).write_text("{broken")
+    assert model_family(str(folder)) == "other"

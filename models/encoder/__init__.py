@@ -7,11 +7,19 @@ vectors = enc.encode(texts, kind="query")  # float32 (n, enc.dim), L2-normalised
 
 from models.encoder.compat import assert_compatible, encoder_identity
 from models.encoder.errors import EncoderError, EncoderMismatchError, EncoderNotAvailableError
-from models.encoder.loading import E5_NAME, USE_NAMES, load_encoder, model_defaults
+from models.encoder.loading import (
+    E5_NAME,
+    FINETUNE_INFO_FILE,
+    USE_NAMES,
+    finetune_info,
+    load_encoder,
+    model_defaults,
+)
 from models.encoder.sentence_encoder import SentenceEncoder, l2_normalise
 
 __all__ = [
     "E5_NAME",
+    "FINETUNE_INFO_FILE",
     "USE_NAMES",
     "EncoderError",
     "EncoderMismatchError",
@@ -19,6 +27,7 @@ __all__ = [
     "SentenceEncoder",
     "assert_compatible",
     "encoder_identity",
+    "finetune_info",
     "l2_normalise",
     "load_encoder",
     "model_defaults",

@@ -29,6 +29,29 @@ _E5_FAMILY = re.compile(r"(^|[/_-])e5([/_-]|$)", re.IGNORECASE)
 _E5_DEFAULTS = ModelDefaults("query: ", "passage: ", 256)
 
 
+#: Written by `saring kb finetune` (factcheck_kb.finetune_pairs) into the folder of every encoder it trains.
+FINETUNE_INFO_FILE = "saring_finetune.json"
+
+
+def finetune_info(model_id: str) -> dict | None:
+    """What `saring kb finetune` recorded about the model it trained (base model, pairs, epochs), else None.
+
+    ``model_id`` is a folder path or a name under the model cache, as `load_encoder` resolves them.
+    """
+    from saring.config import get_settings
+
+    folders = [Path(model_id).expanduser(), get_settings().model_cache_dir / model_id]
+    for folder in folders:
+        info_file = folder / FINETUNE_INFO_FILE
+        if info_file.is_file():
+            try:
+                return json.loads(info_file.read_text(encoding="utf-8"))
+            except ValueError:
+                log.warning("unreadable %s; treating %s as a plain model", info_file, model_id)
+                return None
+    return None
+
+
 def model_defaults(model_id: str) -> ModelDefaults:
     """Per-model prefixes and sequence limit: the E5 family wants "query: "/"passage: "; others none."""
     if _E5_FAMILY.search(Path(model_id).name) or _E5_FAMILY.search(model_id):

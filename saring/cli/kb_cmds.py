@@ -227,7 +227,10 @@ def finetune_cmd(
         _fail(str(exc))
     console.print(f"[green]fine-tuned on {n} pairs[/] -> {folder}")
     console.print(f"use it: SARING_ENCODER_MODEL={folder} saring kb reindex --full")
-    console.print("then fit its fusion and bands on labelled pairs: saring kb calibrate --pairs P --fusion")
+    console.print(
+        "it gets the fusion and band defaults of Saring fine-tunes; with labelled pairs, refit them: "
+        "saring kb calibrate --pairs P --fusion"
+    )
 
 
 def register(app: typer.Typer) -> None:
