@@ -1,4 +1,8 @@
-"""One scoring pass over a chunk of posts: encode once, match, classify, prioritise (no database)."""
+"""Scoring a chunk of posts (no database), in two halves.
+
+:func:`analyse_posts` encodes once, matches and classifies; :func:`prioritise_posts` adds the issue cluster's
+spread, priority and reasons. :func:`score_posts` does both in one go.
+"""
 
 from __future__ import annotations
 
@@ -160,29 +164,37 @@ def _maybe_float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def score_posts(
+@dataclass(slots=True)
+class Analysis:
+    """The encoder-bound half of scoring a chunk: each post's matches and hoax probability (no spread yet).
+
+    Plain data, so a scoring task can hand it to the task that prioritises and writes (another thread, or
+    another machine under Dask) once the posts' issue clusters are known.
+    """
+
+    post_ids: list[int]
+    matches: list[list[MatchRow]]
+    probabilities: list[float | None]
+    kb: dict[str, KBInfo] = field(default_factory=dict)
+
+
+def analyse_posts(
     posts: Sequence[PostToScore],
     encoder: Any,
     matcher: Any,
     classifier: Any,
     *,
-    gazetteer: Gazetteer | None = None,
     kb_lookup: Callable[[set[str]], Mapping[str, KBInfo]] | None = None,
-    config: ScoringConfig = ScoringConfig(),  # noqa: B008
-    model_version: str | None = None,
     top_k: int = 3,
-    now: datetime | None = None,
     timer: StageTimer | None = None,
-) -> list[ScoredPost]:
-    """Score a chunk: encode once, match against the KB, classify, then priority and reasons per post.
+) -> Analysis:
+    """Encode the posts once, match them against the KB and classify them.
 
     ``kb_lookup`` maps matched KB ids to their verdict/category (unknown ids count as known hoaxes).
     """
-    if not posts:
-        return []
-    config = with_match_thresholds(config, matcher)
     timer = timer or StageTimer()
-    now = now or datetime.now(UTC)
+    if not posts:
+        return Analysis([], [], [])
     texts = [p.text for p in posts]
     shared = getattr(matcher, "encoder", None) if matcher is not None else None
     shared = shared if hasattr(shared, "remember") else None
@@ -205,25 +217,86 @@ def score_posts(
         probabilities = classify_posts(
             classifier, texts, vectors, encoder_model_id=model_id, kb_scores=best_scores
         )
-    with timer.stage("prioritise"):
+    with timer.stage("match"):
         kb_ids = {str(r.kb_id) for per_post in results for r in list(per_post)[:top_k]}
         kb = dict(kb_lookup(kb_ids)) if (kb_lookup and kb_ids) else {}
-        scored = []
-        for index, post in enumerate(posts):
-            rows = to_match_rows(results[index], kb, top_k)
-            probability = None if probabilities is None else float(probabilities[index])
+        rows = [to_match_rows(found, kb, top_k) for found in results]
+    if probabilities is None:
+        per_post: list[float | None] = [None] * len(posts)
+    else:
+        per_post = [float(p) for p in probabilities]
+    return Analysis([p.post_id for p in posts], rows, per_post, kb)
+
+
+def prioritise_posts(
+    posts: Sequence[PostToScore],
+    analysis: Analysis,
+    matcher: Any = None,
+    *,
+    gazetteer: Gazetteer | None = None,
+    config: ScoringConfig = ScoringConfig(),  # noqa: B008
+    model_version: str | None = None,
+    now: datetime | None = None,
+    timer: StageTimer | None = None,
+) -> list[ScoredPost]:
+    """Priority, queue decision and reasons per post from its analysis and its cluster's spread.
+
+    ``posts`` carry the spread as it is now (cluster size and platforms); posts missing from the analysis
+    are left out. ``matcher`` only lends its calibrated thresholds to grade suggestions.
+    """
+    config = with_match_thresholds(config, matcher)
+    timer = timer or StageTimer()
+    now = now or datetime.now(UTC)
+    position = {post_id: i for i, post_id in enumerate(analysis.post_ids)}
+    scored = []
+    with timer.stage("prioritise"):
+        for post in posts:
+            index = position.get(post.post_id)
+            if index is None:
+                continue
             mentions = gazetteer.mentions(_searchable(post)) if gazetteer is not None else []
             scored.append(
                 score_one(
                     post,
-                    rows,
-                    probability,
+                    analysis.matches[index],
+                    analysis.probabilities[index],
                     mentions,
                     now=now,
                     config=config,
                     model_version=model_version,
-                    kb_info=kb,
+                    kb_info=analysis.kb,
                     local_weights=gazetteer.weights if gazetteer is not None else DEFAULT_WEIGHTS,
                 )
             )
     return scored
+
+
+def score_posts(
+    posts: Sequence[PostToScore],
+    encoder: Any,
+    matcher: Any,
+    classifier: Any,
+    *,
+    gazetteer: Gazetteer | None = None,
+    kb_lookup: Callable[[set[str]], Mapping[str, KBInfo]] | None = None,
+    config: ScoringConfig = ScoringConfig(),  # noqa: B008
+    model_version: str | None = None,
+    top_k: int = 3,
+    now: datetime | None = None,
+    timer: StageTimer | None = None,
+) -> list[ScoredPost]:
+    """Score a chunk in one go: :func:`analyse_posts`, then :func:`prioritise_posts` with the same posts."""
+    timer = timer or StageTimer()
+    analysis = analyse_posts(
+        posts, encoder, matcher, classifier, kb_lookup=kb_lookup, top_k=top_k, timer=timer
+    )
+    return prioritise_posts(
+        posts,
+        analysis,
+        matcher,
+        gazetteer=gazetteer,
+        config=config,
+        model_version=model_version,
+        now=now,
+        timer=timer,
+    )

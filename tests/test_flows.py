@@ -194,7 +194,7 @@ def test_score_killed_midway_resumes_without_loss_or_duplicates(world: dict) -> 
         world,
         """
         import pipelines.score_chunk as score_chunk
-        score_chunk.score_chunk = killing(score_chunk.score_chunk)
+        score_chunk.finish_chunk = killing(score_chunk.finish_chunk)
         from pipelines.flows.score import run_score
         run_score(chunk_size=10)
         """,
@@ -222,6 +222,48 @@ def test_score_killed_midway_resumes_without_loss_or_duplicates(world: dict) -> 
     assert _counts(world["url"]) == after
     assert {k: v[1] for k, v in _queue_snapshot(world["url"]).items()} == pytest.approx(
         {k: v[1] for k, v in snapshot.items()}, abs=0.002
+    )
+
+
+def test_chunks_encoded_while_clustering_are_prioritised_with_the_whole_runs_spread(
+    world: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The score flow encodes the first chunks while it clusters; priorities must still count every post."""
+    import pipelines.flows.score as score_flow_module
+    from pipelines import score_chunk
+    from pipelines.collect import chunked
+    from pipelines.flows.collect import collect_flow
+    from pipelines.flows.score import run_score
+
+    collect_flow("test-drop", world["sources"], 10)
+    monkeypatch.setattr(score_flow_module, "CLUSTER_BATCH", 8)  # ten batches; chunks of 10 analysed meanwhile
+    assert run_score(chunk_size=10)["scored"] == N_POSTS
+    streamed = _queue_snapshot(world["url"])
+    with session_scope(world["url"]) as session:
+        grown = session.scalar(
+            select(func.count()).select_from(IssueCluster).where(IssueCluster.post_count > 1)
+        )
+        ids = list(session.scalars(select(Post.id).order_by(Post.id)))
+        first_batch = set(ids[:8])
+        late_joiners = session.scalar(
+            select(func.count())
+            .select_from(Post)
+            .where(
+                Post.id.not_in(first_batch),
+                Post.cluster_id.in_(select(Post.cluster_id).where(Post.id.in_(first_batch))),
+            )
+        )
+        for post in session.scalars(select(Post)):
+            post.scored_at = None
+    assert grown > 0 and late_joiners > 0  # some early posts' clusters grow in later batches
+
+    # every post scored again, one chunk at a time, now that all clusters are complete
+    for chunk in chunked(ids, 10):
+        score_chunk.score_chunk(chunk)
+    rescored = _queue_snapshot(world["url"])
+    assert rescored.keys() == streamed.keys()
+    assert {k: v[1] for k, v in rescored.items()} == pytest.approx(
+        {k: v[1] for k, v in streamed.items()}, abs=0.002
     )
 
 

@@ -39,6 +39,14 @@ def make_task_runner(settings: Settings | None = None, *, kind: str | None = Non
     raise ValueError(f"unknown task runner {kind!r}; use one of {', '.join(KINDS)}")
 
 
+def concurrency(settings: Settings | None = None, *, kind: str | None = None) -> int:
+    """How many chunk tasks the task runner runs at once (Dask on a remote scheduler: its configured
+    ``SARING_DASK_WORKERS``, the best guess without asking the scheduler)."""
+    settings = settings or get_settings()
+    kind = (kind or settings.task_runner or "thread").strip().lower()
+    return max(1, settings.flow_max_workers if kind == "thread" else settings.dask_workers)
+
+
 def _warn_without_server() -> None:
     import os
 
