@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from factcheck_kb.tokens import deleet_text
 
@@ -134,8 +135,12 @@ def clean_query(text: str) -> str:
 MAX_QUERY_WORDS = 96
 
 
+@lru_cache(maxsize=16384)
 def dense_query_text(text: str, *, clean: bool = True, max_words: int = MAX_QUERY_WORDS) -> str:
-    """The text the encoder sees for a post: framing stripped (optionally) and cut to ``max_words`` words."""
+    """The text the encoder sees for a post: framing stripped (optionally) and cut to ``max_words`` words.
+
+    Cached: scoring plans each post twice (the text to encode, then the match), and re-posts repeat texts.
+    """
     out = clean_query(text) if clean else (text or "").strip()
     out = deleet_text(out)
     words = out.split()
