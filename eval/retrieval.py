@@ -263,6 +263,8 @@ def _print(results: dict) -> None:
             f"  encoding throughput (texts/s, measured when cached) {enc['encoding_throughput_texts_per_s']}"
         )
         print(f"  bands (later period, thresholds calibrated on earlier) {enc['bands'].get('later')}")
+        defaults = enc["bands"].get("family_defaults", {})
+        print(f"  bands (later period, the model family's default thresholds) {defaults.get('later')}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,17 @@ from collections.abc import Sequence
 import numpy as np
 
 from eval.retrieval_data import Query
-from factcheck_kb.bands import AUTO, NONE, SUGGEST, LabelledPair, PairScore, calibrate, decide
+from factcheck_kb.bands import (
+    AUTO,
+    NONE,
+    SUGGEST,
+    BandThresholds,
+    LabelledPair,
+    PairScore,
+    calibrate,
+    decide,
+    default_thresholds,
+)
 from factcheck_kb.fusion import FusionConfig, fit_weighted
 from factcheck_kb.matcher import Candidates, Matcher
 from factcheck_kb.tokens import word_count
@@ -75,7 +85,8 @@ def band_report(
     """Calibrate thresholds on the earlier period's top-5 results (labelled by the gold), apply to top-1s.
 
     A banded match is any listed result, so the labelled pairs are each earlier query's top five results:
-    precision at a threshold is the share of listed results above it that are the right fact check.
+    precision at a threshold is the share of listed results above it that are the right fact check. The
+    model family's default thresholds (what an index has before `saring kb calibrate`) are reported beside.
     """
     pairs, scores = [], []
     for cand, q in zip(cands, queries, strict=True):
@@ -87,36 +98,53 @@ def band_report(
     thresholds = calibrate(pairs, scores, base=matcher.thresholds)
     out: dict = {"thresholds": thresholds.to_dict(), "calibration_pairs": len(pairs)}
     for period in ("earlier", "later"):
-        top1 = {AUTO: [0, 0], SUGGEST: [0, 0], NONE: [0, 0]}
-        listed = {AUTO: [0, 0], SUGGEST: [0, 0], NONE: [0, 0]}
-        n = 0
-        for cand, q in zip(cands, queries, strict=True):
-            if q.period != period or not len(cand.item_ids):
-                continue
-            n += 1
-            for rank, (score, label) in enumerate(_ranked_pairs(matcher, cand, fusion, q)):
-                band = decide(
-                    thresholds,
-                    mode=cand.plan.mode,
-                    fused=score.fused,
-                    dense=score.dense,
-                    lexical=score.lexical,
-                    words=word_count(q.text),
-                )
-                listed[band][0] += 1
-                listed[band][1] += label
-                if rank == 0:
-                    top1[band][0] += 1
-                    top1[band][1] += label
-        out[period] = {
-            "top1": {
-                b: {"n": c[0], "correct": c[1], "precision": round(c[1] / c[0], 4) if c[0] else None}
-                for b, c in top1.items()
-            },
-            "top5_listed": {
-                b: {"n": c[0], "correct": c[1], "precision": round(c[1] / c[0], 4) if c[0] else None}
-                for b, c in listed.items()
-            },
-            "queries_auto_linked_correctly": round(top1[AUTO][1] / n, 4) if n else None,
-        }
+        out[period] = band_counts(matcher, cands, queries, fusion, thresholds, period)
+    defaults = default_thresholds(matcher.encoder.model_id)
+    out["family_defaults"] = {
+        "thresholds": defaults.to_dict(),
+        "later": band_counts(matcher, cands, queries, fusion, defaults, "later"),
+    }
     return out
+
+
+def band_counts(
+    matcher: Matcher,
+    cands: Sequence[Candidates],
+    queries: Sequence[Query],
+    fusion: FusionConfig,
+    thresholds: BandThresholds,
+    period: str,
+) -> dict:
+    """Per band, how many top-1 and top-5 results fall in it and how many of those are right."""
+    top1 = {AUTO: [0, 0], SUGGEST: [0, 0], NONE: [0, 0]}
+    listed = {AUTO: [0, 0], SUGGEST: [0, 0], NONE: [0, 0]}
+    n = 0
+    for cand, q in zip(cands, queries, strict=True):
+        if q.period != period or not len(cand.item_ids):
+            continue
+        n += 1
+        for rank, (score, label) in enumerate(_ranked_pairs(matcher, cand, fusion, q)):
+            band = decide(
+                thresholds,
+                mode=cand.plan.mode,
+                fused=score.fused,
+                dense=score.dense,
+                lexical=score.lexical,
+                words=word_count(q.text),
+            )
+            listed[band][0] += 1
+            listed[band][1] += label
+            if rank == 0:
+                top1[band][0] += 1
+                top1[band][1] += label
+    return {
+        "top1": {
+            b: {"n": c[0], "correct": c[1], "precision": round(c[1] / c[0], 4) if c[0] else None}
+            for b, c in top1.items()
+        },
+        "top5_listed": {
+            b: {"n": c[0], "correct": c[1], "precision": round(c[1] / c[0], 4) if c[0] else None}
+            for b, c in listed.items()
+        },
+        "queries_auto_linked_correctly": round(top1[AUTO][1] / n, 4) if n else None,
+    }
