@@ -56,7 +56,10 @@ class Settings(BaseSettings):
     flow_chunk_size: int = Field(default=256, description="Posts per Prefect task (chunked maps)")
     task_runner: str = Field(default="thread", description="thread | dask (SARING_TASK_RUNNER)")
     dask_address: str | None = Field(default=None, description="Existing Dask scheduler; else a LocalCluster")
-    dask_workers: int = Field(default=2, description="LocalCluster workers when no dask_address is given")
+    dask_workers: int = Field(
+        default=2,
+        description="LocalCluster workers when no dask_address is given; else the scheduler's worker threads",
+    )
     dask_processes: bool = Field(default=True, description="LocalCluster workers as processes (else threads)")
     flow_max_workers: int = Field(default=2, description="Concurrent chunk tasks with the thread runner")
     source_retries: int = Field(default=3, description="Retries of a source read on a transient error")
