@@ -95,9 +95,10 @@ def default_fusion(model_id: str) -> FusionConfig:
 # Grids searched by fit_weighted; the floor is the cosine of unrelated texts for the model family (a
 # fine-tuned E5 spreads its cosines lower than the base model, hence the wide E5 range).
 DENSE_WEIGHTS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+_E5_FLOORS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8)
 DENSE_FLOORS = {
-    "e5": (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8),
-    "e5-ft": (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8),
+    "e5": _E5_FLOORS,
+    "e5-ft": _E5_FLOORS,
     "use": (0.0, 0.1, 0.2, 0.3),
     "other": (0.0, 0.3, 0.5),
 }

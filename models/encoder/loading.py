@@ -38,18 +38,15 @@ def finetune_info(model_id: str) -> dict | None:
 
     ``model_id`` is a folder path or a name under the model cache, as `load_encoder` resolves them.
     """
-    from saring.config import get_settings
-
-    folders = [Path(model_id).expanduser(), get_settings().model_cache_dir / model_id]
-    for folder in folders:
-        info_file = folder / FINETUNE_INFO_FILE
-        if info_file.is_file():
-            try:
-                return json.loads(info_file.read_text(encoding="utf-8"))
-            except ValueError:
-                log.warning("unreadable %s; treating %s as a plain model", info_file, model_id)
-                return None
-    return None
+    folder = local_model_folder(model_id)
+    info_file = folder / FINETUNE_INFO_FILE if folder is not None else None
+    if info_file is None or not info_file.is_file():
+        return None
+    try:
+        return json.loads(info_file.read_text(encoding="utf-8"))
+    except ValueError:
+        log.warning("unreadable %s; treating %s as a plain model", info_file, model_id)
+        return None
 
 
 def model_defaults(model_id: str) -> ModelDefaults:
@@ -134,18 +131,28 @@ def load_saved_encoder(folder: Path, *, device: str | None = None) -> SentenceEn
     return encoder
 
 
+def local_model_folder(name: str, *, cache_dir: Path | str | None = None) -> Path | None:
+    """The folder ``name`` stands for on this machine without the hub cache: a path, or a name under the
+    model cache (``cache_dir`` first when given); None when neither exists."""
+    from saring.config import get_settings
+
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return path.resolve()
+    for root in (Path(cache_dir).expanduser() if cache_dir else None, get_settings().model_cache_dir):
+        if root is not None and (root / name).is_dir():
+            return (root / name).resolve()
+    return None
+
+
 def resolve_model_folder(name: str, *, cache_dir: Path | str | None = None) -> tuple[Path, str]:
     """Local folder and model id for `name`: a path, a folder under the model cache, or a cached hub id."""
     path = Path(name).expanduser()
-    if path.is_dir():
-        return path.resolve(), str(path.resolve())
-    if path.exists():
+    if path.is_file():
         raise EncoderNotAvailableError(f"{path} is a file; point SARING_ENCODER_MODEL at a model folder")
-    from saring.config import get_settings
-
-    for root in (Path(cache_dir).expanduser() if cache_dir else None, get_settings().model_cache_dir):
-        if root is not None and (root / name).is_dir():
-            return (root / name).resolve(), name
+    folder = local_model_folder(name, cache_dir=cache_dir)
+    if folder is not None:
+        return folder, (str(folder) if path.is_dir() else name)
     snapshot = _hub_snapshot(name)
     if snapshot is not None:
         return snapshot, name

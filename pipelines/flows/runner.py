@@ -16,7 +16,7 @@ def make_task_runner(settings: Settings | None = None, *, kind: str | None = Non
     """``SARING_TASK_RUNNER=thread`` (default) or ``dask``; with dask, ``SARING_DASK_ADDRESS`` names an
     existing scheduler (workers on other machines), else a LocalCluster of ``SARING_DASK_WORKERS`` starts."""
     settings = settings or get_settings()
-    kind = (kind or settings.task_runner or "thread").strip().lower()
+    kind = _kind(settings, kind)
     if kind == "thread":
         return ThreadPoolTaskRunner(max_workers=max(1, settings.flow_max_workers))
     if kind == "dask":
@@ -43,8 +43,11 @@ def concurrency(settings: Settings | None = None, *, kind: str | None = None) ->
     """How many chunk tasks the task runner runs at once (Dask on a remote scheduler: its configured
     ``SARING_DASK_WORKERS``, the best guess without asking the scheduler)."""
     settings = settings or get_settings()
-    kind = (kind or settings.task_runner or "thread").strip().lower()
-    return max(1, settings.flow_max_workers if kind == "thread" else settings.dask_workers)
+    return max(1, settings.flow_max_workers if _kind(settings, kind) == "thread" else settings.dask_workers)
+
+
+def _kind(settings: Settings, kind: str | None) -> str:
+    return (kind or settings.task_runner or "thread").strip().lower()
 
 
 def _warn_without_server() -> None:
