@@ -1,7 +1,7 @@
 """The knowledge-base index: a folder with FAISS vectors, a BM25 index, an item table and a manifest.
 
     index_dir/manifest.json   model id, dimension, view scheme, counts, build time, bands and fusion settings
-    index_dir/items.json      kb_id <-> int item id, content hash, number of views, published date
+    index_dir/items.json      kb_id <-> int item id, content hash, number of views, published date, title
     index_dir/dense.faiss     view vectors (ids = item_id * 64 + view number)
     index_dir/lexical/        BM25 term counts and vocabulary
     index_dir/stems.json      Sastrawi stem cache (speeds up later updates)
@@ -72,6 +72,8 @@ class ItemEntry:
     content_hash: str
     n_views: int
     published: str | None = None
+    #: the fact check's title, for the match verifier's title coverage (None in indexes built before it)
+    title: str | None = None
 
 
 @dataclass(slots=True)
@@ -212,7 +214,15 @@ class KBIndex:
             check_encoder(manifest, encoder, path)
         rows = json.loads((path / ITEMS).read_text(encoding="utf-8")) if (path / ITEMS).is_file() else []
         items = {
-            r[0]: ItemEntry(r[0], int(r[1]), r[2], int(r[3]), r[4] if len(r) > 4 else None) for r in rows
+            r[0]: ItemEntry(
+                r[0],
+                int(r[1]),
+                r[2],
+                int(r[3]),
+                r[4] if len(r) > 4 else None,
+                r[5] if len(r) > 5 else None,
+            )
+            for r in rows
         }
         ann_threshold = int(manifest.dense.get("ann_threshold", ANN_THRESHOLD))
         if (path / DENSE).is_file():
@@ -324,6 +334,8 @@ class KBIndex:
             entry = self.items.get(kb_id)
             if entry is not None and entry.content_hash == fc.content_hash():
                 stats.unchanged += 1
+                if entry.title is None:  # an index from before titles were kept: no re-embedding needed
+                    entry.title = fc.title or ""
             else:
                 to_embed.append((fc, entry))
         gone = [e for k, e in self.items.items() if k not in wanted] if remove_missing else []
@@ -358,7 +370,9 @@ class KBIndex:
             lexical_ids.append(item_id)
             lexical_docs.append(self.analyzer(lexical_text(fc, scheme)))
             published = fc.published_date.isoformat() if fc.published_date else None
-            new_entries.append(ItemEntry(fc.kb_id, item_id, fc.content_hash(), len(views), published))
+            new_entries.append(
+                ItemEntry(fc.kb_id, item_id, fc.content_hash(), len(views), published, fc.title or "")
+            )
 
         if texts:
             if progress:
@@ -399,7 +413,10 @@ class KBIndex:
         self.dense.save(self.path / DENSE)
         self.lexical.save(self.path / LEXICAL)
         rows = sorted(
-            ([e.kb_id, e.item_id, e.content_hash, e.n_views, e.published] for e in self.items.values()),
+            (
+                [e.kb_id, e.item_id, e.content_hash, e.n_views, e.published, e.title]
+                for e in self.items.values()
+            ),
             key=lambda r: r[1],
         )
         tmp = self.path / (ITEMS + ".tmp")

@@ -33,6 +33,9 @@ class BM25Index:
         self._weights: sp.csr_matrix | None = None
         self._idf: np.ndarray | None = None
         self._avgdl = 1.0
+        self._df: np.ndarray | None = None
+        self._row_of: dict[int, int] | None = None
+        self._terms: list[str] | None = None
 
     # ------------------------------------------------------------ contents
 
@@ -73,6 +76,7 @@ class BM25Index:
         self._counts = sp.vstack([old, new], format="csr")
         self._ids = np.concatenate([self._ids, ids_arr])
         self._weights = None
+        self._row_of = self._terms = None
 
     def remove(self, ids: Sequence[int] | np.ndarray) -> int:
         """Drop documents by id; returns how many were present."""
@@ -86,7 +90,39 @@ class BM25Index:
             self._counts = self._counts[keep]
             self._ids = self._ids[keep]
             self._weights = None
+            self._row_of = None
         return n
+
+    def doc_terms(self, doc_id: int) -> frozenset[str]:
+        """The distinct tokens of one indexed document (empty for an unknown id)."""
+        if self._row_of is None:
+            self._row_of = {int(i): r for r, i in enumerate(self._ids)}
+        if self._terms is None:
+            self._terms = sorted(self._vocab, key=self._vocab.__getitem__)
+        row = self._row_of.get(int(doc_id))
+        if row is None:
+            return frozenset()
+        counts = self._counts
+        cols = counts.indices[counts.indptr[row] : counts.indptr[row + 1]]
+        return frozenset(self._terms[c] for c in cols)
+
+    def idf(self, term: str) -> float:
+        """The term's BM25 idf; a term no document has gets the idf of a term in none."""
+        self._prepare()
+        col = self._vocab.get(term)
+        if col is None or self._idf is None or col >= len(self._idf):
+            n = len(self._ids)
+            return float(np.log1p((n + 0.5) / 0.5))
+        return float(self._idf[col])
+
+    def is_rare(self, term: str) -> bool:
+        """True when at most 0.2% of the documents (and at most 2 of a small KB's) hold the term."""
+        self._prepare()
+        n = len(self._ids)
+        limit = max(2.0, 0.002 * n)
+        col = self._vocab.get(term)
+        df = 0.0 if col is None or self._df is None or col >= len(self._df) else float(self._df[col])
+        return df <= limit
 
     # ------------------------------------------------------------ scoring
 
@@ -98,6 +134,7 @@ class BM25Index:
         doc_len = np.asarray(counts.sum(axis=1)).ravel()
         self._avgdl = float(doc_len.mean()) if n_docs else 1.0
         df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+        self._df = df
         self._idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
         norm = self.k1 * (1.0 - self.b + self.b * doc_len / max(self._avgdl, 1e-9))
         row_of = np.repeat(np.arange(n_docs), np.diff(counts.indptr))

@@ -1,4 +1,10 @@
-"""Match posts to known fact checks: dense + BM25 candidates, fused, ranked, banded (auto/suggest/none)."""
+"""Match posts to known fact checks: dense + BM25 candidates, fused, ranked, then judged and banded.
+
+With a match judge (models.judge, the default), the retriever's best candidates are verified: each pair's
+absolute evidence (factcheck_kb.evidence) gives P(same claim), the post's words give P(it spreads the claim),
+and the bands come from those probabilities (auto: P(same) × P(spreads) over the judge's auto threshold;
+suggest: P(same) over its suggest threshold). Without one, the score bands of factcheck_kb.bands apply.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from factcheck_kb.bands import BandThresholds, PairScore, decide
+from factcheck_kb.bands import NONE, BandThresholds, PairScore, decide
 from factcheck_kb.dense import VIEW_STRIDE, item_of
+from factcheck_kb.evidence import PairEvidence, content_stems, evidence_matrix, pair_evidence
 from factcheck_kb.fusion import FitQuery, FusionConfig, fit_weighted, fuse
 from factcheck_kb.index import Encoder, KBIndex
 from factcheck_kb.query_clean import dense_query_text
@@ -32,6 +39,12 @@ class MatchResult:
     dense_score: float | None
     lexical_score: float | None
     rank: int
+    #: the judge's P(the post makes this fact check's claim); None without a judge
+    probability: float | None = None
+    #: the judge's P(the post spreads the claim rather than reports its debunk)
+    p_spreads: float | None = None
+    stance: str | None = None
+    evidence: dict | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +66,9 @@ class Candidates:
     item_ids: np.ndarray
     dense: np.ndarray | None
     lexical: np.ndarray | None
+    text: str = ""
+    vector: np.ndarray | None = None
+    lexical_raw: np.ndarray | None = None  # raw BM25 of each candidate (absolute, not per-query scaled)
 
 
 class Matcher:
@@ -68,6 +84,8 @@ class Matcher:
         clean_queries: bool = True,
         candidates: int = 50,
         today: date | None = None,
+        judge=None,
+        judge_depth: int = 10,
     ):
         from factcheck_kb.index import check_encoder
 
@@ -79,6 +97,9 @@ class Matcher:
         self.clean_queries = clean_queries
         self.n_candidates = int(candidates)
         self.today = today
+        self.judge = judge
+        self.judge_depth = int(judge_depth)
+        self._title_stems: dict[int, frozenset[str]] = {}
         self._rows: dict[int, np.ndarray] | None = None
         self._matrix: np.ndarray | None = None
         self._lex_col: dict[int, int] | None = None
@@ -86,7 +107,8 @@ class Matcher:
 
     @classmethod
     def open(cls, index_dir: Path | None = None, encoder: Encoder | None = None, **kwargs) -> Matcher:
-        """The matcher for the configured index (``get_settings().index_dir``) and encoder."""
+        """The matcher for the configured index (``get_settings().index_dir``), encoder and match judge
+        (the active one for this encoder, see :func:`models.judge.judge_for`; ``judge=None`` for none)."""
         from saring.config import get_settings
 
         settings = get_settings()
@@ -95,6 +117,10 @@ class Matcher:
 
             encoder = load_encoder(settings.encoder_model)
         index = KBIndex.open(index_dir or settings.index_dir, encoder)
+        if "judge" not in kwargs:
+            from models.judge import judge_for
+
+            kwargs["judge"] = judge_for(encoder.model_id)
         return cls(index, encoder, **kwargs)
 
     # ------------------------------------------------------------ planning
@@ -231,11 +257,17 @@ class Matcher:
                 dense = np.array(
                     [dense_map.get(int(it), extra.get(int(it), 0.0)) for it in items], np.float32
                 )
+            lexical_raw = None
             if lex_row is not None:
+                raw_row = lex_raw[lex_row_of[qi]]
                 lexical = np.array(
                     [lex_row[cols[int(it)]] if int(it) in cols else 0.0 for it in items], dtype=np.float32
                 )
-            out.append(Candidates(plan, items, dense, lexical))
+                lexical_raw = np.array(
+                    [raw_row[cols[int(it)]] if int(it) in cols else 0.0 for it in items], dtype=np.float32
+                )
+            vector = qvecs[qi] if plan.mode in ("hybrid", "dense") else None
+            out.append(Candidates(plan, items, dense, lexical, texts[qi], vector, lexical_raw))
         return out
 
     def fused_scores(self, cand: Candidates, fusion: FusionConfig | None = None) -> np.ndarray:
@@ -252,11 +284,13 @@ class Matcher:
         fusion: FusionConfig | None = None,
         thresholds: BandThresholds | None = None,
     ) -> list[MatchResult]:
-        """Fuse, sort and band one query's candidates."""
+        """Fuse, sort and band one query's candidates (judged, when the matcher has a judge)."""
         if not len(cand.item_ids):
             return []
         fused = self.fused_scores(cand, fusion)
         tiebreak = cand.dense if cand.dense is not None else cand.lexical
+        if self.judge is not None:
+            return self._judged(cand, fused, tiebreak, top_k)
         order = np.lexsort((-tiebreak, -fused))[:top_k]
         plan = cand.plan
         row: list[MatchResult] = []
@@ -286,6 +320,95 @@ class Matcher:
                     None if d is None else round(d, 6),
                     None if lx is None else round(lx, 6),
                     len(row) + 1,
+                )
+            )
+        return row
+
+    # ------------------------------------------------------------ judging
+
+    def _title_stems_of(self, item: int) -> frozenset[str]:
+        if item not in self._title_stems:
+            entry = self.index.entry_for_item_id(item)
+            self._title_stems[item] = content_stems(self.index.analyzer((entry.title or "") if entry else ""))
+        return self._title_stems[item]
+
+    def post_stems(self, cand: Candidates) -> frozenset[str]:
+        """The content stems the judge compares: of the cleaned post (the URL's words for URL-only posts)."""
+        plan = cand.plan
+        return content_stems(self.index.analyzer(plan.dense_text or plan.lexical_text or cand.text))
+
+    def evidence(self, cand: Candidates, positions: Sequence[int]) -> list[PairEvidence]:
+        """The absolute evidence of the query against the candidates at ``positions``."""
+        stems = self.post_stems(cand)
+        lexical = self.index.lexical
+        out = []
+        for pos in positions:
+            item = int(cand.item_ids[pos])
+            cosine = float(cand.dense[pos]) if cand.dense is not None else None
+            bm25 = float(cand.lexical_raw[pos]) if cand.lexical_raw is not None else 0.0
+            out.append(
+                pair_evidence(
+                    stems,
+                    lexical.doc_terms(item),
+                    self._title_stems_of(item),
+                    cosine,
+                    bm25=bm25,
+                    terms=lexical,
+                )
+            )
+        return out
+
+    def judge_candidates(
+        self, cand: Candidates, fused: np.ndarray | None = None, tiebreak: np.ndarray | None = None
+    ) -> tuple[np.ndarray, list[PairEvidence], np.ndarray, float]:
+        """The retriever's best ``judge_depth`` candidates (positions), their evidence, P(same claim) and the
+        post's P(spreads)."""
+        fused = self.fused_scores(cand) if fused is None else fused
+        if tiebreak is None:
+            tiebreak = cand.dense if cand.dense is not None else cand.lexical
+        top = np.lexsort((-tiebreak, -fused))[: self.judge_depth]
+        evidence = self.evidence(cand, top)
+        p_same = self.judge.verify(evidence_matrix(evidence))
+        vectors = None if cand.vector is None else cand.vector.reshape(1, -1)
+        p_spreads = float(self.judge.p_spreads([cand.text], vectors, self.encoder.model_id)[0])
+        return top, evidence, p_same, p_spreads
+
+    def _judged(
+        self, cand: Candidates, fused: np.ndarray, tiebreak: np.ndarray, top_k: int
+    ) -> list[MatchResult]:
+        top, evidence, p_same, p_spreads = self.judge_candidates(cand, fused, tiebreak)
+        order = np.argsort(-p_same, kind="stable") if self.judge.config.rerank else np.arange(len(top))
+        plan = cand.plan
+        stance = self.judge.stance_label(p_spreads)
+        row: list[MatchResult] = []
+        for j in order[:top_k]:
+            pos = int(top[j])
+            item = int(cand.item_ids[pos])
+            kb_id = self.index.kb_id_of(item)
+            if kb_id is None:
+                continue
+            d = float(cand.dense[pos]) if cand.dense is not None else None
+            lx = float(cand.lexical[pos]) if cand.lexical is not None else None
+            band = self.judge.band(
+                float(p_same[j]),
+                p_spreads,
+                words=plan.words,
+                url_only=plan.url_only,
+                published=self._published(item),
+                today=self.today,
+            )
+            row.append(
+                MatchResult(
+                    kb_id,
+                    round(float(fused[pos]), 6),
+                    band,
+                    None if d is None else round(d, 6),
+                    None if lx is None else round(lx, 6),
+                    len(row) + 1,
+                    probability=round(float(p_same[j]), 6),
+                    p_spreads=round(p_spreads, 6),
+                    stance=stance if band != NONE else "unrelated",
+                    evidence=evidence[j].to_dict(),
                 )
             )
         return row

@@ -125,6 +125,7 @@ def load_context(settings: Settings | None = None, *, url: str | None = None) ->
         str(gaz),
         gaz.stat().st_mtime if gaz.exists() else None,
         settings.priority_threshold,
+        settings.hoax_base_rate,
         settings.recency_half_life_hours,
         settings.match_top_k,
     )
@@ -159,7 +160,9 @@ def _build(
     if gazetteer is None:
         log.warning("no gazetteer at %s: local relevance is 0 for every post", gaz)
     config = ScoringConfig(
-        threshold=settings.priority_threshold, half_life_hours=settings.recency_half_life_hours
+        threshold=settings.priority_threshold,
+        half_life_hours=settings.recency_half_life_hours,
+        hoax_base_rate=settings.hoax_base_rate,
     )
     log.info(
         "scoring with encoder %s, index %s, classifier %s, gazetteer %s",

@@ -23,7 +23,9 @@ from pipelines.scoring import (
     PostToScore,
     ScoredPost,
     ScoringConfig,
+    combined_hoax_probability,
     is_known_hoax,
+    prior_shift,
     score_one,
 )
 
@@ -104,6 +106,16 @@ def classify_posts(
     return _positive_column(classifier.predict_proba(list(texts), **kwargs))
 
 
+def trained_hoax_rate(classifier: Any) -> float | None:
+    """The share of hoaxes the classifier was calibrated on (its card's validation split), if it says."""
+    split = getattr(getattr(classifier, "card", None), "validation_split", None) or {}
+    labels = split.get("labels") or {}
+    hoax, other = labels.get("hoax"), labels.get("not_hoax")
+    if not isinstance(hoax, int) or not isinstance(other, int) or hoax + other == 0:
+        return None
+    return min(max(hoax / (hoax + other), 0.01), 0.99)
+
+
 def _positive_column(probabilities: Any) -> np.ndarray:
     array = np.asarray(probabilities, dtype=float)
     return array[:, 1] if array.ndim == 2 else array
@@ -124,7 +136,9 @@ def _accepts(function: Callable, keyword: str) -> bool:
     return _ACCEPTS[key]
 
 
-def to_match_rows(results: Iterable[Any], kb: Mapping[str, KBInfo], top_k: int) -> list[MatchRow]:
+def to_match_rows(
+    results: Iterable[Any], kb: Mapping[str, KBInfo], top_k: int, judge_version: str | None = None
+) -> list[MatchRow]:
     """The matcher's results (best first) as rows, each marked known hoax or not from the KB verdict."""
     rows: list[MatchRow] = []
     for position, result in enumerate(list(results)[:top_k], start=1):
@@ -139,6 +153,11 @@ def to_match_rows(results: Iterable[Any], kb: Mapping[str, KBInfo], top_k: int) 
                 dense_score=_maybe_float(getattr(result, "dense_score", None)),
                 lexical_score=_maybe_float(getattr(result, "lexical_score", None)),
                 known_hoax=is_known_hoax(info.verdict if info else None),
+                probability=_maybe_float(getattr(result, "probability", None)),
+                p_spreads=_maybe_float(getattr(result, "p_spreads", None)),
+                stance=getattr(result, "stance", None),
+                evidence=getattr(result, "evidence", None),
+                judge_version=judge_version if getattr(result, "probability", None) is not None else None,
             )
         )
     return rows
@@ -174,8 +193,11 @@ class Analysis:
 
     post_ids: list[int]
     matches: list[list[MatchRow]]
+    #: the one hoax judgement per post: the text signal combined with the judged matches
     probabilities: list[float | None]
     kb: dict[str, KBInfo] = field(default_factory=dict)
+    #: the classifier's text signal alone
+    text_probabilities: list[float | None] = field(default_factory=list)
 
 
 def analyse_posts(
@@ -187,10 +209,12 @@ def analyse_posts(
     kb_lookup: Callable[[set[str]], Mapping[str, KBInfo]] | None = None,
     top_k: int = 3,
     timer: StageTimer | None = None,
+    hoax_base_rate: float | None = None,
 ) -> Analysis:
     """Encode the posts once, match them against the KB and classify them.
 
-    ``kb_lookup`` maps matched KB ids to their verdict/category (unknown ids count as known hoaxes).
+    ``kb_lookup`` maps matched KB ids to their verdict/category (unknown ids count as known hoaxes);
+    ``hoax_base_rate`` moves the classifier's probability from its training share of hoaxes to this one.
     """
     timer = timer or StageTimer()
     if not posts:
@@ -220,12 +244,16 @@ def analyse_posts(
     with timer.stage("match"):
         kb_ids = {str(r.kb_id) for per_post in results for r in list(per_post)[:top_k]}
         kb = dict(kb_lookup(kb_ids)) if (kb_lookup and kb_ids) else {}
-        rows = [to_match_rows(found, kb, top_k) for found in results]
+        judge = getattr(matcher, "judge", None)
+        judge_version = getattr(judge, "version", None) if judge is not None else None
+        rows = [to_match_rows(found, kb, top_k, judge_version) for found in results]
     if probabilities is None:
-        per_post: list[float | None] = [None] * len(posts)
+        text: list[float | None] = [None] * len(posts)
     else:
-        per_post = [float(p) for p in probabilities]
-    return Analysis([p.post_id for p in posts], rows, per_post, kb)
+        trained = trained_hoax_rate(classifier)
+        text = [prior_shift(float(p), trained, hoax_base_rate) for p in probabilities]
+    combined = [combined_hoax_probability(t, r) for t, r in zip(text, rows, strict=True)]
+    return Analysis([p.post_id for p in posts], rows, combined, kb, text)
 
 
 def prioritise_posts(

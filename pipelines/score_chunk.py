@@ -61,6 +61,7 @@ def analyse_chunk(
         kb_lookup=kb_lookup,
         top_k=context.top_k,
         timer=timer,
+        hoax_base_rate=context.config.hoax_base_rate,
     )
     return ChunkAnalysis(analysis, dict(timer.seconds))
 

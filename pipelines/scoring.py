@@ -1,9 +1,14 @@
-"""Priority of a post for the TRC queue: likelihood (match band, hoax probability) times impact (spread,
-recency, local relevance).
+"""Priority of a post for the TRC queue: likelihood (the judged match, hoax probability) times impact
+(spread, recency, local relevance).
 
     priority   = likelihood × (0.5 + 0.5 × impact)                      in [0, 1]
     likelihood = max(match, hoax probability)                           is it a hoax?
     impact     = 0.40 spread + 0.25 recency + 0.35 local relevance      how much does it matter here?
+
+With the match judge (models.judge), a match's value is its probability of being *the same claim, spread*:
+P(same claim) × P(spreads); the hoax probability combines the classifier's text signal with it
+(:func:`combined_hoax_probability`), and a post whose linked fact check it *refutes* (it reports the debunk)
+is linked but never queued. Without a judge (an encoder it was not fitted for), the band values below apply.
 
 ====================  ======  =====================================================================
 component             weight  value in [0, 1]
@@ -113,6 +118,51 @@ def match_value(
     return BAND_VALUE.get(band or "none", 0.0)
 
 
+def judged_match_value(m: MatchRow) -> float:
+    """A judged match's component: P(same claim) × P(spreads), 0 when the item is no known hoax."""
+    return float(m.spreads_value or 0.0) if m.known_hoax else 0.0
+
+
+def prior_shift(
+    probability: float | None, trained_rate: float | None, live_rate: float | None
+) -> float | None:
+    """A probability calibrated where a share ``trained_rate`` were hoaxes, moved to ``live_rate``.
+
+    The classifier learns from pools that are mostly hoaxes (74% in the shared data); a Pemda's stream is
+    mostly not. Bayes' rule on the odds: odds_live = odds × (live / (1 − live)) / (trained / (1 − trained)).
+    """
+    if probability is None or not trained_rate or not live_rate:
+        return probability
+    p = min(max(float(probability), 1e-6), 1 - 1e-6)
+    ratio = (live_rate / (1 - live_rate)) / (trained_rate / (1 - trained_rate))
+    odds = p / (1 - p) * ratio
+    return odds / (1 + odds)
+
+
+def combined_hoax_probability(text_probability: float | None, matches: Sequence[MatchRow]) -> float | None:
+    """One judgement of whether the post spreads a hoax, from the classifier's text signal and the judged
+    matches: the post spreads a known hoax (s = best P(same) × P(spreads)), or its text reads as a hoax and
+    it is not a report of a debunk (r = best P(same) × P(refutes)):
+
+        p = 1 − (1 − s) × (1 − text × (1 − r))
+
+    Unjudged matches leave the text signal as it is. None when there is neither.
+    """
+    judged = [m for m in matches if m.probability is not None and m.known_hoax]
+    if not judged:
+        return text_probability
+    s = max(judged_match_value(m) for m in judged)
+    r = max(float(m.refutes_value or 0.0) for m in judged)
+    text = float(text_probability or 0.0)
+    return 1.0 - (1.0 - s) * (1.0 - text * (1.0 - r))
+
+
+def refuted_link(matches: Sequence[MatchRow]) -> MatchRow | None:
+    """The linked known hoax that the post refutes (its best linked match, read as a debunk report)."""
+    best = next((m for m in matches if m.known_hoax and m.band != "none"), None)
+    return best if best is not None and best.stance == "refutes" else None
+
+
 def likelihood(match_component: float, hoax_probability: float | None) -> float:
     """How likely the post spreads a hoax: the stronger of the match and the classifier."""
     return max(match_component, hoax_probability or 0.0)
@@ -171,6 +221,26 @@ class MatchRow:
     dense_score: float | None = None
     lexical_score: float | None = None
     known_hoax: bool = True
+    #: the match judge's P(same claim) and P(spreads), stance and evidence (None without a judge)
+    probability: float | None = None
+    p_spreads: float | None = None
+    stance: str | None = None
+    evidence: dict | None = None
+    judge_version: str | None = None
+
+    @property
+    def spreads_value(self) -> float | None:
+        """P(same claim and the post spreads it), when judged."""
+        if self.probability is None:
+            return None
+        return self.probability * (self.p_spreads if self.p_spreads is not None else 1.0)
+
+    @property
+    def refutes_value(self) -> float | None:
+        """P(same claim and the post refutes it or reports its debunk), when judged."""
+        if self.probability is None:
+            return None
+        return self.probability * (1.0 - (self.p_spreads if self.p_spreads is not None else 1.0))
 
 
 @dataclass(slots=True)
@@ -188,6 +258,7 @@ class ScoredPost:
     reasons: list[str] = field(default_factory=list)
     kecamatan: str | None = None
     category: str | None = None
+    stance: str = "unrelated"
 
     @property
     def best(self) -> MatchRow | None:
@@ -204,6 +275,8 @@ class ScoringConfig:
     impact_floor: float = IMPACT_FLOOR
     #: (suggest, auto) thresholds of the matcher's fused score, to grade suggestions; None: flat 0.6
     suggest_range: tuple[float, float] | None = None
+    #: share of hoaxes among watched posts, for the classifier's prior shift (None: no shift)
+    hoax_base_rate: float | None = None
 
 
 def _fmt(value: float) -> str:
@@ -242,16 +315,23 @@ def score_one(
     best = matches[0] if matches else None
     best_hoax = next((m for m in matches if m.known_hoax and m.band != "none"), None)
     match_c = max(
-        (match_value(m.band, m.known_hoax, m.score, config.suggest_range) for m in matches), default=0.0
+        (
+            judged_match_value(m)
+            if m.probability is not None
+            else match_value(m.band, m.known_hoax, m.score, config.suggest_range)
+            for m in matches
+        ),
+        default=0.0,
     )
     auto_hoax = any(m.band == "auto" and m.known_hoax for m in matches)
+    refuted = refuted_link(matches)
     spread_c = spread(post.engagement, post.cluster_size, post.cluster_platforms)
     recency_c = recency(post.posted_at, now, config.half_life_hours)
     local_c = local_relevance(mentions, local_weights)
     likely = likelihood(match_c, hoax_probability)
     impact_c = impact({"spread": spread_c, "recency": recency_c, "local": local_c}, config.weights)
     value = priority(likely, impact_c, config.impact_floor)
-    queued = should_queue(value, auto_hoax, config.threshold)
+    queued = should_queue(value, auto_hoax, config.threshold) and refuted is None
     components: dict[str, float | None] = {
         "match": match_c,
         "hoax": hoax_probability,
@@ -263,8 +343,15 @@ def score_one(
     }
 
     reasons: list[str] = []
+    if refuted is not None:
+        reasons.append(
+            f"melaporkan bantahan: unggahan ini meneruskan klarifikasi cek fakta {refuted.kb_id} "
+            f"(peluang menyebarkan {_fmt(refuted.p_spreads or 0.0)}), tidak masuk antrean"
+        )
     for m in matches:
-        if m.band == "auto" and m.known_hoax:
+        if m.probability is not None:
+            reasons.extend(_judged_reasons(m))
+        elif m.band == "auto" and m.known_hoax:
             reasons.append(f"cocok otomatis dengan cek fakta {m.kb_id} (skor {_fmt(m.score)})")
         elif m.band == "suggest" and m.known_hoax:
             reasons.append(f"mirip cek fakta {m.kb_id} (skor {_fmt(m.score)}), perlu diperiksa")
@@ -298,7 +385,45 @@ def score_one(
         reasons=reasons,
         kecamatan=kecamatan,
         category=category,
+        stance=_post_stance(matches),
     )
+
+
+_STANCE_WORDS = {
+    "spreads": "menyebarkan klaim",
+    "refutes": "membantah / melaporkan bantahan",
+    "unclear": "belum jelas",
+}
+
+
+def _post_stance(matches: Sequence[MatchRow]) -> str:
+    """The post's stance toward its best linked fact check ('unrelated' when nothing is linked)."""
+    best = next((m for m in matches if m.band != "none"), None)
+    if best is None:
+        return "unrelated"
+    return best.stance or "unclear"
+
+
+def _judged_reasons(m: MatchRow) -> list[str]:
+    if not m.known_hoax or m.band == "none":
+        return []
+    how = "cocok otomatis dengan" if m.band == "auto" else "mungkin sama dengan"
+    stance = _STANCE_WORDS.get(m.stance or "", "belum jelas")
+    line = (
+        f"{how} cek fakta {m.kb_id}: peluang klaim sama {_fmt(m.probability or 0.0)}, sikap {stance} "
+        f"({_fmt(m.p_spreads if m.p_spreads is not None else 0.0)})"
+    )
+    ev = m.evidence or {}
+    if ev:
+        line += (
+            f"; bukti: kosinus {_fmt(ev.get('cosine') or 0.0)}, {ev.get('shared_terms', 0)} kata sama "
+            f"({int(round(100 * float(ev.get('coverage_post', 0.0))))}% kata unggahan)"
+        )
+        if ev.get("rare_shared"):
+            line += f", {ev['rare_shared']} nama/kata khas sama"
+        if ev.get("numbers_conflict"):
+            line += f", {ev['numbers_conflict']} angka berbeda"
+    return [line + (", perlu diperiksa" if m.band == "suggest" else "")]
 
 
 __all__ = [
@@ -313,6 +438,7 @@ __all__ = [
     "PostToScore",
     "ScoredPost",
     "ScoringConfig",
+    "combined_hoax_probability",
     "interactions",
     "impact",
     "is_known_hoax",

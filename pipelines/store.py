@@ -388,11 +388,28 @@ def save_scores(session: Session, scored: Sequence[ScoredPost], *, model_id: str
                     "band": m.band,
                     "model_id": model_id,
                     "created_at": now,
+                    "probability": m.probability,
+                    "p_spreads": m.p_spreads,
+                    "stance": m.stance,
+                    "evidence": m.evidence,
+                    "judge_version": m.judge_version,
                 }
             )
     if match_rows:
         upsert = _insert(session, matches_table)
-        changing = ("rank", "score", "dense_score", "lexical_score", "band", "model_id")
+        changing = (
+            "rank",
+            "score",
+            "dense_score",
+            "lexical_score",
+            "band",
+            "model_id",
+            "probability",
+            "p_spreads",
+            "stance",
+            "evidence",
+            "judge_version",
+        )
         upsert = upsert.on_conflict_do_update(
             index_elements=["post_id", "kb_item_id"], set_={c: upsert.excluded[c] for c in changing}
         )

@@ -65,6 +65,13 @@ class Settings(BaseSettings):
     source_retries: int = Field(default=3, description="Retries of a source read on a transient error")
     source_retry_delay_seconds: list[float] = Field(default_factory=lambda: [2.0, 10.0, 30.0])
     priority_threshold: float = Field(default=0.40, description="Queue a post at or above this priority")
+    hoax_base_rate: float = Field(
+        default=0.2,
+        gt=0.0,
+        lt=1.0,
+        description="Share of hoaxes among the posts watched; the classifier's text probability is moved "
+        "from its training share of hoaxes to this one (Bayes' rule on the odds) before it is combined",
+    )
     recency_half_life_hours: float = Field(default=48.0, description="Recency halves every this many hours")
     match_top_k: int = Field(default=3, description="Matches stored per post")
     gazetteer_file: Path | None = Field(default=None, description="Place/SKPD names YAML (demo Kotabaru)")

@@ -17,6 +17,7 @@ from saring.cli import (  # noqa: E402
     kb_cmds,
     match_cmds,
     model_cmds,
+    triage_cmds,
 )
 from saring.logs import configure_logging  # noqa: E402
 
@@ -33,7 +34,17 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug log
     configure_logging("DEBUG" if verbose else "INFO")
 
 
-for module in (demo_cmds, kb_cmds, match_cmds, classify_cmds, model_cmds, flows_cmds, desk_cmds, comms_cmds):
+for module in (
+    demo_cmds,
+    kb_cmds,
+    match_cmds,
+    triage_cmds,
+    classify_cmds,
+    model_cmds,
+    flows_cmds,
+    desk_cmds,
+    comms_cmds,
+):
     module.register(app)
 
 

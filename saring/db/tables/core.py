@@ -95,6 +95,12 @@ class Match(Base):
     band: Mapped[str] = mapped_column(String(10))
     model_id: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the match judge's view (migration 0008); None for matches banded on scores alone
+    probability: Mapped[float | None] = mapped_column(Float)
+    p_spreads: Mapped[float | None] = mapped_column(Float)
+    stance: Mapped[str | None] = mapped_column(String(20))
+    evidence: Mapped[dict | None] = mapped_column()
+    judge_version: Mapped[str | None] = mapped_column(String(100))
 
     kb_item: Mapped[KBItem] = relationship()
 

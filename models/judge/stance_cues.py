@@ -1,0 +1,93 @@
+"""Words that show whether a post passes a claim on or reports its debunk (Indonesian social text).
+
+A post that reports a debunk names it ("HOAKS", "tidak benar", "faktanya", "klarifikasi", "jangan
+disebarkan"); a post that spreads a claim urges it on ("sebarkan!!", "info dari grup sebelah", "katanya").
+"bukan hoaks" insists the claim is true, so it counts as spreading. The counts are features of the stance
+head, whose weights are fitted on real texts; the lists carry no weights of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+
+from factcheck_kb.tokens import deleet_text
+
+_REFUTE = [
+    r"hoa?x+s?",
+    r"hoaks",
+    r"hoax",
+    r"\[\s*(?:salah|hoaks|hoax|disinformasi|misinformasi|klarifikasi|penipuan)\s*\]",
+    r"(?:tidak|tdk|gak|ga|nggak|bukan)\s+(?:benar|bener|fakta|faktual)",
+    r"klarifikasi",
+    r"meluruskan|diluruskan",
+    r"faktanya|fakta\s*(?:nya|sebenarnya)|cek\s*fakta|periksa\s*fakta",
+    r"disinformasi|misinformasi|menyesatkan|keliru",
+    r"(?:mem|di)?bantah\w*",
+    r"dipastikan\s+(?:tidak|hoaks|palsu)",
+    r"jangan\s+(?:mudah\s+)?(?:percaya|terpancing|termakan)",
+    r"jangan\s+(?:ikut\s+)?(?:di)?sebar\w*|stop\s+sebar\w*",
+    r"(?:sudah|telah)\s+(?:dicek|dikonfirmasi|diklarifikasi)",
+    r"(?:menegaskan|pernyataan\s+resmi|sumber\s+resmi)",
+    r"(?:akun|situs|pesan|surat|undangan)\s+palsu",
+    r"penipuan|modus\s+penipuan|waspada\s+penipuan",
+    r"ralat|diralat",
+    r"(?:sudah|telah|udah)\s+(?:dijelaskan|dicek|dicek\s+langsung|cek\s+langsung|dibantah)",
+    r"(?:video|foto|gambar)\s+lama",
+    r"tidak\s+ada\s+(?:rencana|kebijakan|program|aturan|pungutan)",
+]
+_SPREAD = [
+    r"sebar\w*|viral\w*|share|bagikan|teruskan",
+    r"info\s+(?:penting|dari|a1|valid)|dari\s+grup\s+sebelah|grup\s+sebelah",
+    r"katanya|konon|kabarnya",
+    r"awas|hati[\s-]*hati|segera|darurat",
+    r"bukan\s+(?:hoa?x|hoaks)",
+]
+_QUESTION = [
+    r"benar\s*(?:kah|gak|tidak|nggak|ga)\b",
+    r"apa\s+(?:benar|bener)",
+    r"serius\s*\?",
+    r"beneran\s*\?",
+]
+
+CUE_FEATURES = ("refute_cues", "spread_cues", "question_cues", "exclamations", "refute_only")
+_CAP = 3
+
+
+def _compile(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(?:" + "|".join(patterns) + r")(?!\w)", re.IGNORECASE)
+
+
+_REFUTE_RE = _compile(_REFUTE)
+_SPREAD_RE = _compile(_SPREAD)
+_QUESTION_RE = _compile(_QUESTION)
+_NOT_HOAX = re.compile(r"bukan\s+(?:hoa?x|hoaks)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=16384)
+def cue_counts(text: str) -> tuple[float, ...]:
+    """The cue features of one text, in :data:`CUE_FEATURES` order (counts capped at 3)."""
+    text = deleet_text(text or "")
+    not_hoax = len(_NOT_HOAX.findall(text))
+    refute = max(0, len(_REFUTE_RE.findall(text)) - not_hoax)
+    spread = len(_SPREAD_RE.findall(text))
+    question = len(_QUESTION_RE.findall(text))
+    exclaim = len(re.findall(r"!{2,}", text))
+    return (
+        float(min(refute, _CAP)),
+        float(min(spread, _CAP)),
+        float(min(question, _CAP)),
+        float(min(exclaim, _CAP)),
+        1.0 if refute and not spread else 0.0,
+    )
+
+
+def cue_matrix(texts: list[str]) -> np.ndarray:
+    return np.asarray([cue_counts(t) for t in texts], dtype=np.float64).reshape(len(texts), len(CUE_FEATURES))
+
+
+def refute_cues(text: str) -> list[str]:
+    """The debunk words found in a text, as written (for the reasons shown to the TRC)."""
+    return [m.group(0) for m in _REFUTE_RE.finditer(deleet_text(text or ""))][:4]

@@ -1,0 +1,197 @@
+"""Triage a file of posts without storing anything: the score flow's judgement, one line per post.
+
+The same library functions as the score flow, in the same order: each line is read as the drop-folder
+connector reads a post (:func:`pipelines.sources.drop_folder.parse_post`), normalised as collection does
+(:func:`pipelines.collect.prepare_text`), clustered into issues with the same near-duplicate index (within
+the file), then :func:`pipelines.score.analyse_posts` and :func:`pipelines.score.prioritise_posts` against
+the installed KB index, match judge and classifier (:func:`pipelines.runtime.load_context`). The queue is
+not touched.
+
+Output per post (a stable contract)::
+
+    {"id", "queued", "priority", "hoax_probability", "stance": "spreads"|"refutes"|"unrelated"|"unclear",
+     "matches": [{"kb_id", "probability", "band"}], "reasons": [...]}
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from factcheck_kb.records import RowError
+from pipelines.records import PostRecord
+from pipelines.scoring import PostToScore, ScoredPost
+
+log = logging.getLogger(__name__)
+BATCH = 256
+SOURCE = "triage"
+
+
+@dataclass(slots=True)
+class TriageReport:
+    read: int = 0
+    written: int = 0
+    queued: int = 0
+    stances: dict[str, int] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def iter_records(path: Path, errors: list[RowError], tz=UTC) -> Iterator[PostRecord]:
+    """Post records of a JSONL file; a bad line goes to ``errors`` (file:line: reason), the rest go on."""
+    from pipelines.sources.base import RecordError
+    from pipelines.sources.drop_folder import parse_post
+
+    with Path(path).open(encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except ValueError as exc:
+                errors.append(RowError(str(path), line_no, f"invalid JSON: {exc.msg}"))
+                continue
+            try:
+                yield parse_post(obj, source_name=SOURCE, tz=tz)
+            except (RecordError, ValueError, TypeError) as exc:
+                errors.append(RowError(str(path), line_no, str(exc)))
+
+
+def posts_to_score(records: Sequence[PostRecord]) -> list[PostToScore]:
+    """The records as the score flow sees stored posts: normalised, with their issue cluster's spread
+    (clusters of near-duplicates within the batch, by the collection's dedup index)."""
+    from pipelines.collect import prepare_text
+    from pipelines.dedup import DedupIndex
+
+    prepared = [prepare_text(r.text or "")[0] for r in records]
+    index = DedupIndex()
+    clusters = [
+        index.assign(str(i), text or r.text).cluster_id
+        for i, (r, text) in enumerate(zip(records, prepared, strict=True))
+    ]
+    size: dict[str, int] = {}
+    platforms: dict[str, set[str]] = {}
+    for record, cluster in zip(records, clusters, strict=True):
+        size[cluster] = size.get(cluster, 0) + 1
+        platforms.setdefault(cluster, set()).add(record.platform)
+    return [
+        PostToScore(
+            post_id=i,
+            text=record.text,
+            platform=record.platform,
+            posted_at=record.posted_at,
+            text_normalised=prepared[i],
+            engagement=dict(record.engagement),
+            cluster_size=size[clusters[i]],
+            cluster_platforms=len(platforms[clusters[i]]),
+        )
+        for i, record in enumerate(records)
+    ]
+
+
+def stored_kb_lookup(url: str | None = None) -> Callable[[set[str]], Any]:
+    """Verdict and category of matched KB items from the database, as the score flow reads them."""
+    from pipelines import store
+    from saring.db import session_scope
+
+    def lookup(kb_ids: set[str]):
+        with session_scope(url) as session:
+            return store.kb_info(session, kb_ids)
+
+    return lookup
+
+
+def triage_records(
+    records: Sequence[PostRecord],
+    context: Any,
+    *,
+    now: datetime | None = None,
+    kb_lookup: Callable | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> list[ScoredPost]:
+    """The scored posts of a batch (post_id = position in ``records``); nothing is stored.
+
+    The whole batch is clustered at once (re-posts within it count towards spread); scoring goes in
+    chunks of BATCH, like the score flow's.
+    """
+    from pipelines.score import analyse_posts, prioritise_posts
+
+    posts = posts_to_score(records)
+    scored: list[ScoredPost] = []
+    for start in range(0, len(posts), BATCH):
+        chunk = posts[start : start + BATCH]
+        analysis = analyse_posts(
+            chunk,
+            context.encoder,
+            context.matcher,
+            context.classifier,
+            kb_lookup=kb_lookup,
+            top_k=context.top_k,
+            hoax_base_rate=context.config.hoax_base_rate,
+        )
+        scored += prioritise_posts(
+            chunk,
+            analysis,
+            context.matcher,
+            gazetteer=context.gazetteer,
+            config=context.config,
+            model_version=context.model_version,
+            now=now,
+        )
+        if on_batch:
+            on_batch(len(chunk))
+    return scored
+
+
+def triage_line(record: PostRecord, scored: ScoredPost) -> dict:
+    """One output line of the triage contract."""
+    return {
+        "id": record.external_id,
+        "queued": bool(scored.queue),
+        "priority": round(float(scored.priority), 4),
+        "hoax_probability": None
+        if scored.hoax_probability is None
+        else round(float(scored.hoax_probability), 4),
+        "stance": scored.stance,
+        "matches": [
+            {
+                "kb_id": m.kb_id,
+                "probability": None if m.probability is None else round(float(m.probability), 4),
+                "band": m.band,
+            }
+            for m in scored.matches
+        ],
+        "reasons": list(scored.reasons),
+    }
+
+
+def triage_file(
+    input_path: Path,
+    output_path: Path,
+    context: Any,
+    *,
+    kb_lookup: Callable | None = None,
+    now: datetime | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> TriageReport:
+    """Triage every good line of ``input_path`` into ``output_path`` (written whole, then renamed)."""
+    report = TriageReport()
+    records = list(iter_records(input_path, report.errors))
+    report.read = len(records)
+    scored = triage_records(records, context, now=now, kb_lookup=kb_lookup, on_batch=on_batch)
+    output_path = Path(output_path)
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output_path.with_name(output_path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        for s in scored:
+            line = triage_line(records[s.post_id], s)
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+            report.written += 1
+            report.queued += line["queued"]
+            report.stances[line["stance"]] = report.stances.get(line["stance"], 0) + 1
+    tmp.replace(output_path)
+    return report
