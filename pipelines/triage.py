@@ -55,10 +55,17 @@ def iter_records(path: Path, errors: list[RowError], tz=UTC) -> Iterator[PostRec
             except ValueError as exc:
                 errors.append(RowError(str(path), line_no, f"invalid JSON: {exc.msg}"))
                 continue
+            undated = isinstance(obj, dict) and obj.get("posted_at") in (None, "")
+            if undated:  # optional here: an undated post gets the neutral recency of an unknown time
+                obj = {**obj, "posted_at": datetime.now(UTC).isoformat()}
             try:
-                yield parse_post(obj, source_name=SOURCE, tz=tz)
+                record = parse_post(obj, source_name=SOURCE, tz=tz)
             except (RecordError, ValueError, TypeError) as exc:
                 errors.append(RowError(str(path), line_no, str(exc)))
+                continue
+            if undated:
+                record.posted_at = None
+            yield record
 
 
 def posts_to_score(records: Sequence[PostRecord]) -> list[PostToScore]:

@@ -14,7 +14,7 @@ from models.judge.model import (
     MatchJudge,
     default_judge,
 )
-from models.judge.versions import judge_for
+from models.judge.versions import JudgeRegistry, JudgeRegistryError, judge_for
 
 __all__ = [
     "DEFAULT_DIR",
@@ -23,6 +23,8 @@ __all__ = [
     "UNCLEAR",
     "UNRELATED",
     "JudgeConfig",
+    "JudgeRegistry",
+    "JudgeRegistryError",
     "JudgeThresholds",
     "LinearHead",
     "MatchJudge",

@@ -120,7 +120,7 @@ class JudgeThresholds:
 
     auto: float = 0.9  # P(same claim) × P(spreads) for an auto-link
     suggest: float = 0.3  # P(same claim) for a suggestion to the TRC
-    refutes_below: float = 0.35  # P(spreads) under this: the post refutes or reports the debunk
+    refutes_below: float = 0.35  # P(spreads) at or under this: the post refutes or reports the debunk
     spreads_above: float = 0.6  # P(spreads) at or over this: the post spreads the claim
     min_words_auto: int = 8
     max_auto_age_days: int | None = None
@@ -220,7 +220,7 @@ class MatchJudge:
 
     def stance_label(self, p_spreads: float) -> str:
         t = self.thresholds
-        if p_spreads < t.refutes_below:
+        if p_spreads <= t.refutes_below:
             return REFUTES
         if p_spreads >= t.spreads_above:
             return SPREADS

@@ -12,6 +12,7 @@ its debunk. Thresholds are fitted on a held-out part, never on the part the head
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -182,7 +183,8 @@ def stance_thresholds(p: np.ndarray, y: np.ndarray, precision: float = 0.9) -> t
     spreads_above = spreads_above if spreads_above is not None else 0.8
     if refutes_below > spreads_above:  # overlapping: meet in the middle
         refutes_below = spreads_above = (refutes_below + spreads_above) / 2
-    return round(refutes_below, 4), round(spreads_above, 4)
+    # rounded outwards, so the held-out texts that reached the precision stay inside
+    return math.ceil(refutes_below * 1e4) / 1e4, math.floor(spreads_above * 1e4) / 1e4
 
 
 def fit_judge(
@@ -260,7 +262,7 @@ def stance_metrics(p: np.ndarray, y: np.ndarray, refutes_below: float, spreads_a
     from sklearn.metrics import f1_score
 
     pred = (p >= 0.5).astype(int)
-    refutes = p < refutes_below
+    refutes = p <= refutes_below
     spreads = p >= spreads_above
     return {
         "texts": int(len(y)),
