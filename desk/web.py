@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from desk.services.assignments import FOLLOWUP_STATUSES
 from desk.services.categories import CATEGORIES, category_label
 from desk.services.decisions import STATUS_LABELS, VERDICTS
-from desk.services.queue import BANDS
+from desk.services.queue import BANDS, STANCES
 from desk.services.routing import TIER_LABELS
 from desk.services.timefmt import age_text, input_value, local_text, until_text
 from desk.services.users import ROLES
@@ -120,6 +120,7 @@ def make_templates(desk: DeskSettings) -> Jinja2Templates:
         VERDICTS=VERDICTS,
         STATUS_LABELS=STATUS_LABELS,
         BANDS=BANDS,
+        STANCES=STANCES,
         ROLES=ROLES,
         CATEGORIES=CATEGORIES,
         TIER_LABELS=TIER_LABELS,

@@ -170,6 +170,20 @@ def _item(
                 lexical_score=score - 0.1,
                 band=band,
                 model_id=MATCHER,
+                probability=min(score + 0.05, 1.0),
+                p_spreads=0.97,
+                stance="spreads",
+                evidence={
+                    "cosine": score + 0.02,
+                    "coverage_post": 0.6,
+                    "coverage_title": 0.8,
+                    "shared_terms": 7,
+                    "rare_shared": 2,
+                    "rare_missing": 0,
+                    "numbers_shared": 1,
+                    "numbers_conflict": 0,
+                },
+                judge_version="default",
             )
         )
     session.flush()

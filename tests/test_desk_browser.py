@@ -130,6 +130,9 @@ def test_trc_logs_in_decides_and_the_item_leaves_the_queue(page_for, desk_url, d
     page.wait_for_url(f"{desk_url}/item/{item_id}")
     assert "BLT Rp600 ribu" in page.locator(".post-text").inner_text()
     assert page.locator(".match").count() >= 1
+    judgement = page.locator(".match [data-testid=judgement]").first.inner_text()
+    assert "Peluang klaim sama" in judgement and "menyebarkan klaim" in judgement
+    assert "7 kata sama" in page.locator(".match .evidence").first.inner_text()
     page.locator("details.raw summary").click()
     # A locator wait, not a string predicate: the desk's CSP forbids 'unsafe-eval'.
     expect(page.locator(".raw-body")).to_contain_text("fb-1001")

@@ -28,6 +28,12 @@ STATUS_FILTERS = {
     "semua": "Semua",
 }
 BANDS = {"auto": "Cocok otomatis", "suggest": "Perlu dicek", "none": "Tidak ada kecocokan"}
+STANCES = {
+    "spreads": "menyebarkan klaim",
+    "refutes": "membantah / meneruskan klarifikasi",
+    "unclear": "belum jelas",
+    "unrelated": "tidak terkait",
+}
 EXCERPT_CHARS = 220
 COUNT_CAP = 10_000  # counting further costs time and changes nothing for triage
 
