@@ -15,7 +15,6 @@ Periods: *fit* (published before 2024), *held* (2024: thresholds and the rerank 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,14 +24,11 @@ import numpy as np
 from eval.retrieval_data import Query, is_turnbackhoax
 from factcheck_kb.query_clean import dense_query_text
 from factcheck_kb.records import FactCheck
+from models.judge.stance_cues import refutation_texts
 
 FIT_END = date(2024, 1, 1)
 HELD_END = date(2025, 1, 1)
 PERIODS = ("fit", "held", "test")
-_CHECKER = re.compile(
-    r"^\s*(?:Hasil\s+Periksa\s+Fakta|Pemeriksaan\s+Fakta|Kesimpulan)\s*[^.:]{0,60}[.:]\s*", re.I
-)
-_PREFIX = re.compile(r"^\s*(?:Penjelasan|Kesimpulan|Narasi)\s*:\s*", re.I)
 
 
 def period_of(day: date | None, key: str = "") -> str:
@@ -65,19 +61,6 @@ class JudgeData:
 
 def _words(text: str, n: int) -> str:
     return " ".join((text or "").split()[:n])
-
-
-def refutation_texts(fc: FactCheck) -> list[str]:
-    """How a debunk of this item reads when someone passes it on: tagged headline, conclusion."""
-    out = []
-    verdict = (fc.verdict or "").strip().upper()
-    title = (fc.title or "").strip().strip('“”"')
-    if title and verdict and verdict not in ("BENAR", "FAKTA", "BERITA"):
-        out.append(f"[{verdict}] {title}")
-    conclusion = _CHECKER.sub("", _PREFIX.sub("", (fc.conclusion or "").strip()))
-    if len(conclusion.split()) >= 6:
-        out.append(_words(conclusion, 60))
-    return out
 
 
 def build(kb: list[FactCheck], queries: list[Query], pool: list[dict]) -> JudgeData:

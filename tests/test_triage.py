@@ -107,3 +107,35 @@ def test_a_band_does_not_change_when_unrelated_words_are_appended(cli, demo_kb, 
     best = {r["id"]: max((m["probability"] for m in r["matches"]), default=0.0) for r in rows}
     assert best["b"] <= best["a"] + 0.05
     assert best["d"] <= best["c"] + 1e-6
+
+
+def test_judge_train_registers_a_version_that_can_be_promoted_and_rolled_back(cli, demo_kb):
+    trained = cli("judge", "train", "--no-promote")
+    assert trained.exit_code == 0, trained.output
+    assert "registered judge v1: held-out AUC" in trained.output
+    listed = cli("judge", "list")
+    assert "v1" in listed.output and "default (packaged)" in listed.output
+    assert cli("judge", "promote", "v1", "--reason", "test").exit_code == 0
+    from models.judge import JudgeRegistry
+
+    assert JudgeRegistry().active_version() == "v1"
+    assert cli("judge", "promote", "v9").exit_code == 1
+    rolled = cli("judge", "rollback")
+    assert rolled.exit_code == 0 and "packaged default" in rolled.output
+    assert JudgeRegistry().active_version() is None
+
+
+def test_classify_uses_the_same_judgement_as_triage(cli, demo_kb, tmp_path):
+    from models.classifier.demo import DEMO_TRAIN_FILE as DEMO_TRAIN  # self-written
+
+    trained = cli("train", "--data", str(DEMO_TRAIN))
+    assert trained.exit_code == 0, trained.output
+    src = tmp_path / "posts.jsonl"
+    src.write_text("\n".join([_post("fish", FISH), _post("debunk", DEBUNK)]) + "\n", encoding="utf-8")
+    out = tmp_path / "preds.jsonl"
+    assert cli("classify", "--input", str(src), "--output", str(out)).exit_code == 0
+    preds = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    rows, _ = _triage(cli, tmp_path, [_post("fish", FISH), _post("debunk", DEBUNK)])
+    for row in rows:
+        assert preds[row["id"]]["hoax_probability"] == pytest.approx(row["hoax_probability"], abs=1e-3)
+    assert preds["fish"]["label"] == "hoax" and preds["debunk"]["label"] == "not_hoax"

@@ -91,3 +91,23 @@ def cue_matrix(texts: list[str]) -> np.ndarray:
 def refute_cues(text: str) -> list[str]:
     """The debunk words found in a text, as written (for the reasons shown to the TRC)."""
     return [m.group(0) for m in _REFUTE_RE.finditer(deleet_text(text or ""))][:4]
+
+
+_CHECKER = re.compile(
+    r"^\s*(?:Hasil\s+Periksa\s+Fakta|Pemeriksaan\s+Fakta|Kesimpulan)\s*[^.:]{0,60}[.:]\s*", re.IGNORECASE
+)
+_PREFIX = re.compile(r"^\s*(?:Penjelasan|Kesimpulan|Narasi)\s*:\s*", re.IGNORECASE)
+
+
+def refutation_texts(fc) -> list[str]:
+    """How a debunk of a fact check reads when someone passes it on: its headline with the verdict tag as
+    published ("[SALAH] …"), and its conclusion (at most 60 words): the stance head's refuting examples."""
+    out = []
+    verdict = (fc.verdict or "").strip().upper()
+    title = (fc.title or "").strip().strip('“”"')
+    if title and verdict and verdict not in ("BENAR", "FAKTA", "BERITA"):
+        out.append(f"[{verdict}] {title}")
+    conclusion = _CHECKER.sub("", _PREFIX.sub("", (fc.conclusion or "").strip()))
+    if len(conclusion.split()) >= 6:
+        out.append(" ".join(conclusion.split()[:60]))
+    return out

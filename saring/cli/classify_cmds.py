@@ -79,16 +79,20 @@ def classify_file(
     info = registry.get(version) if version else registry.active()
     if info is None:
         raise ValueError("no active model: run `saring train` (or `saring demo`) first")
-    model = registry.load(info.version)
+    judged = _judged_probabilities(info.version, db_url)
+    model = None if judged else registry.load(info.version)
     output_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = output_path.with_name(f".{output_path.name}.partial")
     try:
         with tmp.open("w", encoding="utf-8") as handle:
             for start in range(0, len(posts), chunk):
                 part = posts[start : start + chunk]
-                probs = model.hoax_probability([t for _, t in part])
+                if judged:
+                    probs, threshold = judged([t for _, t in part])
+                else:
+                    probs, threshold = model.hoax_probability([t for _, t in part]), model.threshold
                 for (post_id, _), p in zip(part, probs, strict=True):
-                    label = "hoax" if p >= model.threshold else "not_hoax"
+                    label = "hoax" if p >= threshold else "not_hoax"
                     handle.write(
                         json.dumps(
                             {"id": post_id, "hoax_probability": round(float(p), 6), "label": label},
@@ -137,6 +141,31 @@ def metrics_table(metrics: dict, title: str) -> Table:
     return table
 
 
+def _judged_probabilities(version: str, db_url: str | None):
+    """The score flow's one judgement (text signal combined with the judged KB matches), when the active
+    classifier is the one asked for and a KB index exists; else None (the classifier alone decides)."""
+    from pipelines.runtime import load_context
+    from pipelines.score import analyse_posts, trained_hoax_rate
+    from pipelines.scoring import PostToScore, prior_shift
+    from pipelines.triage import stored_kb_lookup
+
+    context = load_context(url=db_url)
+    if context.matcher is None or context.classifier is None or context.model_version != version:
+        return None
+    rate = context.config.hoax_base_rate
+    threshold = prior_shift(context.classifier.threshold, trained_hoax_rate(context.classifier), rate)
+    lookup = stored_kb_lookup(db_url)
+
+    def judge(texts: list[str]) -> tuple[list[float], float]:
+        posts = [PostToScore(post_id=i, text=t, platform="unknown") for i, t in enumerate(texts)]
+        analysis = analyse_posts(
+            posts, context.encoder, context.matcher, context.classifier, kb_lookup=lookup, hoax_base_rate=rate
+        )
+        return [float(p or 0.0) for p in analysis.probabilities], float(threshold)
+
+    return judge
+
+
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the app."""
 
@@ -146,7 +175,8 @@ def register(app: typer.Typer) -> None:
         output: Path = typer.Option(..., "--output", "-o", help="JSONL of {id, hoax_probability, label}"),
         version: str | None = typer.Option(None, help="A registered version instead of the active one"),
     ) -> None:
-        """Give each post the active model's calibrated hoax probability and label."""
+        """Each post's hoax probability and label: with a KB index, the score flow's one judgement (the
+        classifier's text signal combined with the judged matches); else the classifier alone."""
         try:
             count, used = classify_file(input, output, version=version)
         except ValueError as exc:
