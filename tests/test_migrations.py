@@ -30,7 +30,14 @@ def test_chain_is_linear_and_named():
     heads = script.get_heads()
     assert heads == ["0007_reports"]
     chain = [rev.revision for rev in script.walk_revisions()][::-1]
-    assert chain == ["0001_core", "0002_registry", "0003_collection", "0004_desk", "0005_comms", "0007_reports"]
+    assert chain == [
+        "0001_core",
+        "0002_registry",
+        "0003_collection",
+        "0004_desk",
+        "0005_comms",
+        "0007_reports",
+    ]
 
 
 def test_migrated_schema_matches_models(tmp_path):
