@@ -7,6 +7,15 @@ import re
 
 from fastapi.testclient import TestClient
 from PIL import Image
+from sqlalchemy import select
+
+from desk.services.access import Viewer
+from desk.services.decisions import VerdictInput, decide
+from pipelines.clustering import cluster_posts
+from saring.db.session import session_scope
+from saring.db.tables.core import QueueItem
+from saring.db.tables.desk import User
+from saring.db.tables.reports import CitizenReport
 
 
 def png_bytes(width: int = 60, height: int = 120, colour: str = "red") -> bytes:
@@ -52,3 +61,24 @@ def code_of(response) -> str:  # noqa: ANN001
     match = re.match(r"/lapor/(LP-[A-Z0-9]{8})\?baru=1$", response.headers["location"])
     assert match, response.headers["location"]
     return match.group(1)
+
+
+def queue_issue(url: str, codes: list[str]) -> int:
+    """Cluster the reports' posts (the score flow's first step) and queue the first, as scoring would."""
+    with session_scope(url) as s:
+        post_ids = list(
+            s.scalars(select(CitizenReport.post_id).where(CitizenReport.tracking_code.in_(codes)))
+        )
+    cluster_posts(post_ids, url)
+    with session_scope(url) as s:
+        item = QueueItem(post_id=min(post_ids), status="baru", priority=0.6, band="none", reasons=["laporan"])
+        s.add(item)
+        s.flush()
+        return item.id
+
+
+def decide_item(url: str, item_id: int, verdict: str) -> None:
+    with session_scope(url) as s:
+        trc = Viewer.of(s.scalar(select(User).where(User.username == "rina.trc")))
+        item = s.get(QueueItem, item_id)
+        decide(s, item_id, VerdictInput(verdict, "Sudah dicek ke PDAM.", item.version_id), trc)

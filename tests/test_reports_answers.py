@@ -12,21 +12,18 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
-from report_helpers import code_of, submit
+from report_helpers import code_of, decide_item, queue_issue, submit
 from sqlalchemy import func, select, update
 
 from desk.reports import alerts, answers, outbox, retention
 from desk.reports.senders import FileSender, SmtpSender, WebhookSender
 from desk.reports.settings import ReportSettings, reset_report_settings
 from desk.reports.tracking import tracking_of
-from desk.services.access import Viewer
-from desk.services.decisions import VerdictInput, decide
-from pipelines.clustering import cluster_posts
 from saring.db.base import utcnow
 from saring.db.session import session_scope
 from saring.db.tables.comms import ClarificationVariant
 from saring.db.tables.core import AuditLog, Clarification, QueueItem
-from saring.db.tables.desk import Assignment, User
+from saring.db.tables.desk import Assignment
 from saring.db.tables.reports import CitizenReport, CitizenReporter, OutboxMessage
 
 pytest_plugins = ["desk_fixtures"]
@@ -53,27 +50,6 @@ def _report(client, text: str = HOAX, **contact: str) -> str:
     return code_of(submit(client, text=text, platform="facebook", seen_on=TODAY, **contact))
 
 
-def _queue_issue(url: str, codes: list[str]) -> int:
-    """Cluster the reports' posts (the score flow's first step) and queue the first, as scoring would."""
-    with session_scope(url) as s:
-        post_ids = list(
-            s.scalars(select(CitizenReport.post_id).where(CitizenReport.tracking_code.in_(codes)))
-        )
-    cluster_posts(post_ids, url)
-    with session_scope(url) as s:
-        item = QueueItem(post_id=min(post_ids), status="baru", priority=0.6, band="none", reasons=["laporan"])
-        s.add(item)
-        s.flush()
-        return item.id
-
-
-def _decide(url: str, item_id: int, verdict: str) -> None:
-    with session_scope(url) as s:
-        trc = Viewer.of(s.scalar(select(User).where(User.username == "rina.trc")))
-        item = s.get(QueueItem, item_id)
-        decide(s, item_id, VerdictInput(verdict, "Sudah dicek ke PDAM.", item.version_id), trc)
-
-
 def _answer(url: str, settings: ReportSettings) -> dict:
     with session_scope(url) as s:
         return answers.answer_decided(s, settings)
@@ -87,14 +63,14 @@ def test_every_reporter_of_the_issue_is_answered_once(client, db_url):
     ]
     with session_scope(db_url) as s:
         assert {tracking_of(s, c).stage for c in codes} == {"diterima"}
-    item_id = _queue_issue(db_url, codes)
+    item_id = queue_issue(db_url, codes)
     with session_scope(db_url) as s:
         assert {tracking_of(s, c).stage for c in codes} == {
             "ditinjau"
         }  # one issue: the item covers all three
     settings = ReportSettings()
     assert _answer(db_url, settings)["messages"] == 0
-    _decide(db_url, item_id, "bukan_hoaks")
+    decide_item(db_url, item_id, "bukan_hoaks")
     assert _answer(db_url, settings) == {"answered": 3, "messages": 2, "waiting": 0}
     assert _answer(db_url, settings) == {"answered": 0, "messages": 0, "waiting": 0}  # idempotent
     with session_scope(db_url) as s:
@@ -112,8 +88,8 @@ def test_every_reporter_of_the_issue_is_answered_once(client, db_url):
 
 def test_hoax_answer_waits_for_the_published_clarification(client, db_url):
     code = _report(client, answer_channel="sms", contact="081233334444", consent="ya")
-    item_id = _queue_issue(db_url, [code])
-    _decide(db_url, item_id, "hoaks")
+    item_id = queue_issue(db_url, [code])
+    decide_item(db_url, item_id, "hoaks")
     settings = ReportSettings()
     assert _answer(db_url, settings)["waiting"] == 1
     with session_scope(db_url) as s:
