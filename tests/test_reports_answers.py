@@ -22,13 +22,14 @@ from desk.reports.tracking import tracking_of
 from saring.db.base import utcnow
 from saring.db.session import session_scope
 from saring.db.tables.comms import ClarificationVariant
-from saring.db.tables.core import AuditLog, Clarification, QueueItem
+from saring.db.tables.core import AuditLog, Clarification, Post, QueueItem
 from saring.db.tables.desk import Assignment
 from saring.db.tables.reports import CitizenReport, CitizenReporter, OutboxMessage
 
 pytest_plugins = ["desk_fixtures"]
 TODAY = date.today().isoformat()
 HOAX = "Air PDAM Kotabaru tercemar limbah tambang, jangan diminum sampai akhir bulan kata petugas"
+OTHER = "Air PDAM Kotabaru akan dimatikan tiga hari karena perbaikan pipa induk di Pulau Laut Utara"
 
 
 def _free_port() -> int:
@@ -48,6 +49,10 @@ def client(desk_app, monkeypatch, tmp_path):
 
 def _report(client, text: str = HOAX, **contact: str) -> str:
     return code_of(submit(client, text=text, platform="facebook", seen_on=TODAY, **contact))
+
+
+def _report_fields(client, **fields: str) -> str:
+    return code_of(submit(client, platform="whatsapp", seen_on=TODAY, **fields))
 
 
 def _answer(url: str, settings: ReportSettings) -> dict:
@@ -281,3 +286,33 @@ def test_alerts_per_role_once_each_and_logged(desk_app, db_url, desk_seed):
     with session_scope(db_url) as s:
         quiet = ReportSettings(alert_roles={"hoaks_baru": []}, alert_emails={"trc": ["x@y.id"]})
         assert alerts.recipients(quiet, "hoaks_baru") == [] and alerts.recipients(quiet, "ringkasan") == []
+
+
+def test_framed_copies_and_bare_links_of_one_hoax_become_one_issue(client, db_url):
+    from pipelines.report_clusters import group_reports
+
+    link = "https://www.facebook.com/share/p/air-pdam-123"
+    bare = _report_fields(client, link=link)
+    assert group_reports(db_url)["clustered"] == 1  # nothing to compare yet: an issue of its own
+    codes = [
+        _report_fields(client, text="Tolong dicek, ini hoaks atau bukan? " + HOAX),
+        _report_fields(
+            client, text="Dapat dari grup WA keluarga: " + HOAX + " Mohon penjelasannya.", link=link
+        ),
+        _report_fields(client, text=" ".join(HOAX.split()[:12])),  # a cut copy
+        _report_fields(client, link=link.replace("https://www.", "http://m.")),
+    ]
+    other = _report_fields(client, text="Tolong dicek, ini hoaks atau bukan? " + OTHER)
+    stats = group_reports(db_url)
+    assert stats["bare_links_moved"] == 1
+    assert group_reports(db_url) == {"joined": 0, "clustered": 0, "bare_links_moved": 0}
+    with session_scope(db_url) as s:
+        cluster = dict(
+            s.execute(
+                select(CitizenReport.tracking_code, Post.cluster_id).join(
+                    Post, Post.id == CitizenReport.post_id
+                )
+            ).all()
+        )
+    assert len({cluster[c] for c in [bare, *codes]}) == 1
+    assert cluster[other] != cluster[bare]

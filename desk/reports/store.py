@@ -15,11 +15,9 @@ from desk.reports.abuse import check_limits, identity_hash
 from desk.reports.intake import CleanReport
 from desk.reports.settings import ReportSettings
 from pipelines import store as post_store
-from pipelines.clustering import join_cluster
 from pipelines.collect import prepare_posts
 from pipelines.records import PostRecord
 from saring.config import get_settings
-from saring.db.tables.collection import IssueCluster
 from saring.db.tables.core import Post
 from saring.db.tables.reports import CitizenReport, CitizenReporter
 
@@ -35,7 +33,6 @@ class StoredReport:
     report_id: int
     post_id: int
     tracking_code: str
-    joined_cluster: int | None
 
 
 def new_tracking_code() -> str:
@@ -47,8 +44,13 @@ def screenshot_dir(settings: ReportSettings) -> Path:
 
 
 def post_text(report: CleanReport) -> str:
-    """What scoring and clustering read: the reporter's text, then the link."""
-    return "\n".join(part for part in (report.text, report.link or "") if part)
+    """What scoring and clustering read: the reporter's text, or the link when there is no text.
+
+    The link is kept in the post's ``url``, not appended to a text: its words (host, path, ids) would pull
+    two copies of one hoax below the near-duplicate threshold. Reports of the same link join one issue
+    in :mod:`pipelines.report_clusters`.
+    """
+    return report.text or report.link or ""
 
 
 def _posted_at(report: CleanReport, now: datetime) -> datetime:
@@ -70,27 +72,6 @@ def _save_screenshot(data: bytes, kind: str, settings: ReportSettings) -> tuple[
     tmp.write_bytes(data)
     tmp.replace(path)
     return digest, path, True
-
-
-def _join_by_link(session: Session, post: Post, key: str | None) -> int | None:
-    """Put the report in the cluster of an earlier report of the same link (one poster, one issue)."""
-    if key is None:
-        return None
-    cluster_id = session.scalar(
-        select(Post.cluster_id)
-        .join(CitizenReport, CitizenReport.post_id == Post.id)
-        .where(CitizenReport.link_key == key, Post.cluster_id.is_not(None), Post.id != post.id)
-        .order_by(CitizenReport.id)
-        .limit(1)
-    )
-    if cluster_id is None:
-        return None
-    cluster = session.get(IssueCluster, cluster_id)
-    if cluster is None:
-        return None
-    post.cluster_id = cluster.id
-    join_cluster(cluster, post.platform, post.posted_at)
-    return cluster.id
 
 
 def save_report(
@@ -161,9 +142,8 @@ def save_report(
                 delete_after=now + timedelta(days=settings.retention_days),
             )
         )
-    joined = _join_by_link(session, post, report.link_key)
     session.flush()
-    return StoredReport(row.id, post.id, code, joined)
+    return StoredReport(row.id, post.id, code)
 
 
 def discard_files(session: Session) -> None:

@@ -14,10 +14,16 @@ from prefect import flow, task
 from desk.reports import alerts, answers, outbox, retention
 from desk.reports.senders import senders_from
 from desk.reports.settings import get_report_settings
+from pipelines import report_clusters
 from pipelines.flows.common import TASK_DEFAULTS, ensure_schema, record_finish, record_start
 from saring.db import session_scope
 
 log = logging.getLogger(__name__)
+
+
+@task(name="group-reports", **TASK_DEFAULTS)
+def group_task(url: str) -> dict:
+    return report_clusters.group_reports(url)
 
 
 @task(name="answer-reporters", **TASK_DEFAULTS)
@@ -65,10 +71,15 @@ def _run(name: str, body: Any) -> dict[str, Any]:
 
 @flow(name="report-outbox", log_prints=False)
 def report_outbox_flow() -> dict[str, Any]:
-    """Answer reporters of decided issues, raise TRC alerts, then send whatever the outbox holds."""
+    """New reports into issues, answer reporters of decided issues, raise TRC alerts, send the outbox."""
     return _run(
         "report-outbox",
-        lambda url: {"answers": answer_task(url), "alerts": alerts_task(url), "sent": deliver_task(url)},
+        lambda url: {
+            "grouped": group_task(url),
+            "answers": answer_task(url),
+            "alerts": alerts_task(url),
+            "sent": deliver_task(url),
+        },
     )
 
 
