@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench-retrieval bench-classifier bench-flow bench-desk clean
+.PHONY: demo test lint bench-retrieval bench-classifier bench-flow bench-desk bench-reports clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ bench-flow: $(STAMP)
 
 bench-desk: $(STAMP)
 	$(BIN)/python -m eval.desk_latency
+
+bench-reports: $(STAMP)
+	$(BIN)/python -m eval.report_intake
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

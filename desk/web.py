@@ -54,6 +54,7 @@ PLATFORMS = {
     "web": "Situs web",
     "telegram": "Telegram",
     "tipline": "Aduan warga",
+    "aduan": "Laporan warga (/lapor)",
 }
 
 

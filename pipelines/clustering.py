@@ -69,6 +69,11 @@ def _touch(cluster: IssueCluster, platform: str, posted_at: datetime | None) -> 
     cluster.updated_at = utcnow()
 
 
+def join_cluster(cluster: IssueCluster, platform: str, posted_at: datetime | None) -> None:
+    """Count one more post of ``platform`` in ``cluster`` (for a post linked to it by other means)."""
+    _touch(cluster, platform, posted_at)
+
+
 def cluster_posts(post_ids: Sequence[int], url: str | None = None) -> dict:
     """Cluster the posts that have no cluster yet (oldest first); one transaction. Returns counts."""
     from saring.config import get_settings

@@ -54,6 +54,9 @@ NOT_HOAX_VERDICTS = frozenset(
 ENGAGEMENT_REFERENCE = 5000.0
 CLUSTER_REFERENCE = 20
 PLATFORM_REFERENCE = 4
+#: Citizen reports (/lapor, platform "aduan") in an issue: 10 reports close half of the gap to spread 1.
+REPORT_REFERENCE = 10
+REPORT_PLATFORM = "aduan"
 
 
 # --- components ---------------------------------------------------------------------------------
@@ -83,6 +86,14 @@ def spread(engagement: Mapping[str, int] | None, cluster_size: int = 1, platform
     cluster = min(1.0, math.log(max(cluster_size, 1)) / math.log(CLUSTER_REFERENCE))
     platforms = min(1.0, max(platform_count - 1, 0) / (PLATFORM_REFERENCE - 1))
     return 0.5 * eng + 0.3 * cluster + 0.2 * platforms
+
+
+def with_reports(spread_value: float, report_count: int) -> float:
+    """Spread raised by the citizen reports of the issue: each report closes part of the gap to 1."""
+    if report_count <= 0:
+        return spread_value
+    share = min(1.0, math.log1p(report_count) / math.log1p(REPORT_REFERENCE))
+    return spread_value + (1.0 - spread_value) * 0.5 * share
 
 
 def recency(posted_at: datetime | None, now: datetime, half_life_hours: float = 48.0) -> float:
@@ -199,6 +210,7 @@ class PostToScore:
     engagement: dict[str, int] = field(default_factory=dict)
     cluster_size: int = 1
     cluster_platforms: int = 1
+    report_count: int = 0  # citizen reports in the issue cluster (issue 14)
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,13 +337,19 @@ def score_one(
     )
     auto_hoax = any(m.band == "auto" and m.known_hoax for m in matches)
     refuted = refuted_link(matches)
-    spread_c = spread(post.engagement, post.cluster_size, post.cluster_platforms)
+    spread_c = with_reports(
+        spread(post.engagement, post.cluster_size, post.cluster_platforms), post.report_count
+    )
     recency_c = recency(post.posted_at, now, config.half_life_hours)
     local_c = local_relevance(mentions, local_weights)
     likely = likelihood(match_c, hoax_probability)
     impact_c = impact({"spread": spread_c, "recency": recency_c, "local": local_c}, config.weights)
     value = priority(likely, impact_c, config.impact_floor)
-    queued = should_queue(value, auto_hoax, config.threshold) and refuted is None
+    # a post that reports a debunk is linked, not queued; a citizen's report is always looked at (the TRC
+    # answers every reporter), whatever it says
+    queued = (should_queue(value, auto_hoax, config.threshold) and refuted is None) or (
+        post.platform == REPORT_PLATFORM
+    )
     components: dict[str, float | None] = {
         "match": match_c,
         "hoax": hoax_probability,
@@ -361,6 +379,8 @@ def score_one(
         reasons.append(f"menyebut {mention.place.label}")
     if post.cluster_size > 1:
         reasons.append(f"menyebar: {post.cluster_size} unggahan di {post.cluster_platforms} platform")
+    if post.report_count:
+        reasons.append(f"dilaporkan warga: {post.report_count} laporan")
     total = interactions(post.engagement)
     if total >= 100:
         reasons.append(f"interaksi tinggi: {int(total):,} interaksi berbobot".replace(",", "."))
@@ -451,4 +471,5 @@ __all__ = [
     "score_one",
     "should_queue",
     "spread",
+    "with_reports",
 ]

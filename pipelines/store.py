@@ -328,6 +328,7 @@ def posts_to_score(session: Session, post_ids: Sequence[int]) -> list[PostToScor
             engagement=dict(row.engagement or {}),
             cluster_size=int(row.post_count or 1),
             cluster_platforms=max(1, len([p for p, n in platforms.items() if n])),
+            report_count=int(platforms.get("aduan", 0) or (1 if row.platform == "aduan" else 0)),
         )
     return [by_id[i] for i in post_ids if i in by_id]
 

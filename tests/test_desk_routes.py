@@ -55,6 +55,14 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {
     ("GET", "/api/skpd"): ALL,
     ("POST", "/api/skpd"): {"admin"},
     ("GET", "/api/users"): {"admin"},
+    # citizen reports (issue 14): the form and tracking page are public, reporters TRC/admin only
+    ("GET", "/lapor"): None,
+    ("POST", "/lapor"): None,
+    ("GET", "/lapor/cek"): None,
+    ("GET", "/lapor/{code}"): None,
+    ("GET", "/admin/laporan"): {"admin", "trc"},
+    ("POST", "/admin/laporan/{report_id}/blokir"): {"admin", "trc"},
+    ("POST", "/admin/laporan/blokir/{block_id}/buka"): {"admin", "trc"},
 }
 # Logging out ends the session: those routes run last, each with a fresh login.
 LAST = {("POST", "/keluar"), ("POST", "/api/logout")}

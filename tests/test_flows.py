@@ -379,7 +379,16 @@ def test_served_deployments_have_a_cron_per_source(world: dict) -> None:
     from pipelines.flows.serve import build_deployments
 
     deployments = {d.name: d for d in build_deployments(world["sources"])}
-    assert set(deployments) == {"collect-test-drop", "score", "retrain", "watch"}
+    assert set(deployments) == {
+        "collect-test-drop",
+        "score",
+        "retrain",
+        "watch",
+        "report-outbox",
+        "report-digest",
+        "report-retention",
+    }
+    assert [s.schedule.cron for s in deployments["report-outbox"].schedules] == ["*/2 * * * *"]
     collect = deployments["collect-test-drop"]
     assert collect.parameters == {
         "source": "test-drop",

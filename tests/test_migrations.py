@@ -36,6 +36,7 @@ def test_chain_is_linear_and_named():
         "0003_collection",
         "0004_desk",
         "0005_comms",
+        "0007_reports",
         "0008_judgement",
     ]
 

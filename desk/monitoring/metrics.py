@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 HOAX_VERDICTS = frozenset({"hoaks", "disinformasi", "misinformasi"})
 VIEW_KEYS = frozenset({"views", "view_count", "reach", "impressions", "plays", "play_count"})
@@ -155,6 +156,7 @@ class Report:
     deadline_total: DeadlineRow = field(default_factory=lambda: DeadlineRow("Semua SKPD"))
     reach: list[ReachRow] = field(default_factory=list)
     daily: list[tuple[date, int, int, int]] = field(default_factory=list)
+    citizen: Any = None  # desk.monitoring.citizen.CitizenStats (issue 14), filled by build_report
 
 
 # ---------------------------------------------------------------- small pure helpers

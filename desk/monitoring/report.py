@@ -66,7 +66,7 @@ def build_report(
 ) -> Report:
     """Load the cohort of items queued from ``start`` to ``end`` (local days, inclusive) and compute it."""
     cohort = load_cohort(session, start, end, tz)
-    return compute(
+    report = compute(
         cohort.items,
         cohort.assignments,
         cohort.clarifications,
@@ -76,6 +76,10 @@ def build_report(
         day_of=lambda m: as_utc(m).astimezone(tz).date(),
         labels=labels(),
     )
+    from desk.monitoring.citizen import load_citizen_stats
+
+    report.citizen = load_citizen_stats(session, start, end, tz, report.as_of)
+    return report
 
 
 def render(report: Report, tz: ZoneInfo) -> RenderedReport:
@@ -169,6 +173,13 @@ def csv_rows(report: Report) -> list[tuple]:
         rows.append(("durasi", stage, "n", stats.n, "item"))
         rows.append(("durasi", stage, "median", _round(stats.median_hours), "jam"))
         rows.append(("durasi", stage, "p90", _round(stats.p90_hours), "jam"))
+    if report.citizen is not None:
+        c = report.citizen
+        rows.append(("laporan_warga", "diterima", "", c.received, "laporan"))
+        rows.append(("laporan_warga", "dijawab", "", c.answered, "laporan"))
+        rows.append(("laporan_warga", "proporsi_dijawab", "", _round(c.share_answered, 4), "proporsi"))
+        rows.append(("laporan_warga", "waktu_jawab", "median", _round(c.time_to_answer.median_hours), "jam"))
+        rows.append(("laporan_warga", "waktu_jawab", "p90", _round(c.time_to_answer.p90_hours), "jam"))
     for dimension, counts in report.volumes.items():
         rows.extend(("volume", dimension, key, count, "item") for key, count in counts)
     for band in report.bands:

@@ -18,8 +18,11 @@ def all_routers() -> list[APIRouter]:
         dashboard_pages,
         item_pages,
         queue_pages,
+        report_admin_pages,
+        report_pages,
         template_pages,
     )
 
     pages = (auth_pages, queue_pages, item_pages, admin_pages, api_items, api_admin)
-    return [m.router for m in (*pages, comms_pages, comms_files, template_pages, dashboard_pages)]
+    reports = (report_pages, report_admin_pages)  # citizen reports (issue 14)
+    return [m.router for m in (*pages, comms_pages, comms_files, template_pages, dashboard_pages, *reports)]

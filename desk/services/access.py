@@ -30,6 +30,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "templates.edit": frozenset({"admin", "comms"}),
     "dashboard.view": frozenset({"admin", "analyst", "trc"}),
     # --- end of comms block ---
+    # --- citizen reports (issue 14): reporter data is TRC/admin only ---
+    "reports.view": frozenset({"admin", "trc"}),
+    "reports.block": frozenset({"admin", "trc"}),
 }
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from prefect import flow, task
 
-from pipelines import clustering, score_chunk
+from pipelines import clustering, report_clusters, score_chunk
 from pipelines.collect import chunked
 from pipelines.flows.common import TASK_DEFAULTS, ensure_schema, record_finish, record_start, sum_stats
 from pipelines.flows.runner import concurrency, make_task_runner
@@ -40,6 +40,12 @@ def cluster_batch_task(post_ids: list[int]) -> dict:
     return clustering.cluster_posts(post_ids)
 
 
+@task(name="group-reports", **TASK_DEFAULTS)
+def group_reports_task() -> dict:
+    """Citizen reports into issues by their content words, before near-duplicate clustering (issue 14)."""
+    return report_clusters.group_reports()
+
+
 @task(name="analyse-chunk", **TASK_DEFAULTS)
 def analyse_chunk_task(post_ids: list[int]) -> score_chunk.ChunkAnalysis:
     """Encode once, match against the KB, classify (nothing written yet)."""
@@ -55,6 +61,7 @@ def finish_chunk_task(analysed: score_chunk.ChunkAnalysis) -> dict:
 def score_pending(chunk_size: int, limit: int | None = None) -> dict[str, Any]:
     """The body of a score run (inside a flow): every unscored post, chunk by chunk."""
     started = time.perf_counter()
+    group_reports_task()
     ids = score_chunk.unscored_ids(limit=limit)
     pending = deque(chunked(ids, chunk_size))
     n_chunks = len(pending)

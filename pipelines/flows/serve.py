@@ -51,6 +51,9 @@ def build_deployments(sources_file: str | Path | None = None) -> list[Any]:
     from pipelines.flows.retrain import retrain_deployment
 
     deployments.append(retrain_deployment())
+    from pipelines.flows.reports import report_deployments
+
+    deployments.extend(report_deployments(TAGS))
     deployments.append(
         watch_flow.to_deployment(
             name="watch",

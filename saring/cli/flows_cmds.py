@@ -74,6 +74,25 @@ def run_collect(
         _print_stats(f"collect {name}", stats)
 
 
+@run_app.command("reports")
+def run_reports_cmd(
+    step: str = typer.Argument("outbox", help="outbox (answers, alerts, sending) | digest | retention"),
+) -> None:
+    """Citizen reports: answer reporters and alert the TRC, send the digest, or delete expired contacts."""
+    from pipelines.flows import reports
+
+    flows = {
+        "outbox": reports.report_outbox_flow,
+        "digest": reports.report_digest_flow,
+        "retention": reports.report_retention_flow,
+    }
+    if step not in flows:
+        console.print(f"[red]Langkah tidak dikenal: {step} (outbox, digest, retention)[/red]")
+        raise typer.Exit(2)
+    _database()
+    console.print(flows[step]())
+
+
 @run_app.command("score")
 def run_score_cmd(
     chunk_size: int = typer.Option(

@@ -1,7 +1,7 @@
 """matches gain the match judge's probability, stance and evidence
 
 Revision ID: 0008_judgement
-Revises: 0005_comms
+Revises: 0007_reports
 Create Date: 2026-12-07 06:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_judgement"
-down_revision = "0005_comms"
+down_revision = "0007_reports"
 branch_labels = None
 depends_on = None
 
