@@ -6,7 +6,9 @@ probability (``p_feature_model``, fitted on ``fit``) and a logistic combination 
 are scored the same way: AUC, ECE, reranking R@1/R@5/MRR over each query's retriever top 5, the auto-link
 operating point (lowest held threshold with precision >= 0.98 over >= 20 pairs) and inference cost.
 
-    python -m eval.judge_crossencoder --pairs DIR (written by `python -m eval.judge --dump-pairs DIR`) [--epochs 1 --max-pairs 2400 --max-length 128]
+    python -m eval.judge_crossencoder --pairs DIR [--epochs 1 --max-pairs 2400 --max-length 128]
+
+DIR is written by `python -m eval.judge --dump-pairs DIR`.
 
 CPU only. Writes eval/results/judge_crossencoder.json and the model folder (outside the repo).
 """
