@@ -312,16 +312,7 @@ class Matcher:
                 published=self._published(item),
                 today=self.today,
             )
-            row.append(
-                MatchResult(
-                    kb_id,
-                    round(float(fused[pos]), 6),
-                    band,
-                    None if d is None else round(d, 6),
-                    None if lx is None else round(lx, 6),
-                    len(row) + 1,
-                )
-            )
+            row.append(_result(kb_id, cand, pos, fused, band, len(row) + 1))
         return row
 
     # ------------------------------------------------------------ judging
@@ -387,8 +378,6 @@ class Matcher:
             kb_id = self.index.kb_id_of(item)
             if kb_id is None:
                 continue
-            d = float(cand.dense[pos]) if cand.dense is not None else None
-            lx = float(cand.lexical[pos]) if cand.lexical is not None else None
             band = self.judge.band(
                 float(p_same[j]),
                 p_spreads,
@@ -398,12 +387,12 @@ class Matcher:
                 today=self.today,
             )
             row.append(
-                MatchResult(
+                _result(
                     kb_id,
-                    round(float(fused[pos]), 6),
+                    cand,
+                    pos,
+                    fused,
                     band,
-                    None if d is None else round(d, 6),
-                    None if lx is None else round(lx, 6),
                     len(row) + 1,
                     probability=round(float(p_same[j]), 6),
                     p_spreads=round(p_spreads, 6),
@@ -478,3 +467,13 @@ class Matcher:
             if result.kb_id == kb_id:
                 return result.score
         return 0.0
+
+
+def _result(
+    kb_id: str, cand: Candidates, pos: int, fused: np.ndarray, band: str, rank: int, **judged
+) -> MatchResult:
+    """One ranked result: the candidate's fused, dense and lexical scores (rounded), band, rank, and the
+    judge's view when there is one."""
+    d = None if cand.dense is None else round(float(cand.dense[pos]), 6)
+    lx = None if cand.lexical is None else round(float(cand.lexical[pos]), 6)
+    return MatchResult(kb_id, round(float(fused[pos]), 6), band, d, lx, rank, **judged)
