@@ -26,33 +26,35 @@ class MatchFileReport:
     errors: list[RowError] = field(default_factory=list)
 
 
-def iter_posts(path: Path, errors: list[RowError]) -> Iterator[tuple[str, str]]:
-    """(id, text) per good line; bad lines go to ``errors`` with their line number."""
+def json_lines(path: Path, errors: list[RowError]) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed value) per non-blank line of a JSONL file; unparsable lines go to ``errors``."""
     with Path(path).open(encoding="utf-8") as handle:
         for line_no, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
+                yield line_no, json.loads(line)
             except ValueError as exc:
                 errors.append(RowError(str(path), line_no, f"invalid JSON: {exc.msg}"))
-                continue
-            if not isinstance(obj, dict):
-                errors.append(
-                    RowError(str(path), line_no, f"expected a JSON object, found {type(obj).__name__}")
-                )
-                continue
-            post_id, text = obj.get("id"), obj.get("text")
-            if not isinstance(post_id, str) or not post_id.strip():
-                reason = (
-                    "missing 'id'" if post_id is None else f"'id' must be a non-empty string, got {post_id!r}"
-                )
-                errors.append(RowError(str(path), line_no, reason))
-                continue
-            if not isinstance(text, str) or not text.strip():
-                errors.append(RowError(str(path), line_no, "missing or empty 'text'"))
-                continue
-            yield post_id, text
+
+
+def iter_posts(path: Path, errors: list[RowError]) -> Iterator[tuple[str, str]]:
+    """(id, text) per good line; bad lines go to ``errors`` with their line number."""
+    for line_no, obj in json_lines(path, errors):
+        if not isinstance(obj, dict):
+            errors.append(RowError(str(path), line_no, f"expected a JSON object, found {type(obj).__name__}"))
+            continue
+        post_id, text = obj.get("id"), obj.get("text")
+        if not isinstance(post_id, str) or not post_id.strip():
+            reason = (
+                "missing 'id'" if post_id is None else f"'id' must be a non-empty string, got {post_id!r}"
+            )
+            errors.append(RowError(str(path), line_no, reason))
+            continue
+        if not isinstance(text, str) or not text.strip():
+            errors.append(RowError(str(path), line_no, "missing or empty 'text'"))
+            continue
+        yield post_id, text
 
 
 def match_jsonl(

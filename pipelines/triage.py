@@ -43,29 +43,15 @@ class TriageReport:
 
 def iter_records(path: Path, errors: list[RowError], tz=UTC) -> Iterator[PostRecord]:
     """Post records of a JSONL file; a bad line goes to ``errors`` (file:line: reason), the rest go on."""
+    from factcheck_kb.match_io import json_lines
     from pipelines.sources.base import RecordError
     from pipelines.sources.drop_folder import parse_post
 
-    with Path(path).open(encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except ValueError as exc:
-                errors.append(RowError(str(path), line_no, f"invalid JSON: {exc.msg}"))
-                continue
-            undated = isinstance(obj, dict) and obj.get("posted_at") in (None, "")
-            if undated:  # optional here: an undated post gets the neutral recency of an unknown time
-                obj = {**obj, "posted_at": datetime.now(UTC).isoformat()}
-            try:
-                record = parse_post(obj, source_name=SOURCE, tz=tz)
-            except (RecordError, ValueError, TypeError) as exc:
-                errors.append(RowError(str(path), line_no, str(exc)))
-                continue
-            if undated:
-                record.posted_at = None
-            yield record
+    for line_no, obj in json_lines(path, errors):
+        try:  # posted_at is optional here: an undated post gets the neutral recency of an unknown time
+            yield parse_post(obj, source_name=SOURCE, tz=tz, date_required=False)
+        except (RecordError, ValueError, TypeError) as exc:
+            errors.append(RowError(str(path), line_no, str(exc)))
 
 
 def posts_to_score(records: Sequence[PostRecord]) -> list[PostToScore]:

@@ -53,9 +53,16 @@ def _sha(text: str) -> str:
 
 
 def parse_post(
-    record: Any, *, source_name: str, tz: tzinfo, default_platform: str | None = None
+    record: Any,
+    *,
+    source_name: str,
+    tz: tzinfo,
+    default_platform: str | None = None,
+    date_required: bool = True,
 ) -> PostRecord:
-    """One post dict (JSONL object or CSV row) as a PostRecord. Raises RecordError."""
+    """One post dict (JSONL object or CSV row) as a PostRecord. Raises RecordError.
+
+    ``date_required=False`` lets a post without ``posted_at`` through (its time is then unknown)."""
     if not isinstance(record, Mapping):
         raise RecordError(f"record has wrong type {type(record).__name__}")
     if record.get("id") is not None and not isinstance(record.get("id"), str):
@@ -75,7 +82,11 @@ def parse_post(
         text=text,
         author_handle=(record.get("author_handle") or None),
         url=(record.get("url") or None),
-        posted_at=parse_datetime(record.get("posted_at"), tz=tz),
+        posted_at=(
+            None
+            if not date_required and record.get("posted_at") in (None, "")
+            else parse_datetime(record.get("posted_at"), tz=tz)
+        ),
         captured_at=utcnow(),
         engagement=engagement(**{k: counts.get(k) for k in _COUNTS}),
         raw=dict(record),
