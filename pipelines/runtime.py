@@ -105,6 +105,13 @@ def _active_version(url: str) -> tuple[str | None, str | None, str | None]:
     return info.version, info.encoder, str(info.path)
 
 
+def _active_judge() -> str | None:
+    """The promoted match judge version (None: the packaged default); a change rebuilds the context."""
+    from models.judge import JudgeRegistry
+
+    return JudgeRegistry().active_version()
+
+
 _CONTEXTS: dict[tuple, ScoringContext] = {}
 _LOCK = threading.Lock()
 
@@ -126,6 +133,7 @@ def load_context(settings: Settings | None = None, *, url: str | None = None) ->
         gaz.stat().st_mtime if gaz.exists() else None,
         settings.priority_threshold,
         settings.hoax_base_rate,
+        _active_judge(),
         settings.recency_half_life_hours,
         settings.match_top_k,
     )

@@ -175,3 +175,16 @@ def test_versions_register_promote_and_roll_back(tmp_path):
     assert registry.rollback(actor="analis") is None
     assert registry.active_version() is None
     assert [e["action"] for e in registry.events()] == ["register", "promote", "rollback"]
+
+
+def test_a_promotion_reaches_the_matcher_without_a_restart():
+    from models.judge import judge_for
+
+    assert judge_for("multilingual-e5-small").version == "default"
+    assert judge_for("use-multilingual") is None  # fitted on E5 cosines: score bands for another encoder
+    registry = JudgeRegistry()
+    registry.register(default_judge(), actor="analis")
+    registry.promote("v1", actor="analis")
+    assert judge_for("multilingual-e5-small").version == "v1"
+    registry.rollback(actor="analis")
+    assert judge_for("multilingual-e5-small").version == "default"

@@ -97,7 +97,6 @@ class JudgeRegistry:
         tmp.write_text(json.dumps({"version": version, "previous": previous}), encoding="utf-8")
         tmp.replace(self.root / ACTIVE_FILE)
         self._event("promote", version, actor, reason, previous=previous)
-        judge_for.cache_clear()
 
     def rollback(self, *, actor: str, reason: str = "") -> str | None:
         """Back to the version active before this one (or the packaged default); returns it."""
@@ -115,7 +114,6 @@ class JudgeRegistry:
         else:
             (self.root / ACTIVE_FILE).unlink(missing_ok=True)
         self._event("rollback", previous or "default", actor, reason, previous=state.get("version"))
-        judge_for.cache_clear()
         return previous
 
     def remove(self, version: str) -> None:
@@ -159,10 +157,10 @@ def _family(model_id: str | None) -> str | None:
 
 
 @lru_cache(maxsize=8)
-def _judge_for(model_id: str, root: str) -> MatchJudge | None:
+def _judge_for(model_id: str, root: str, active: str | None) -> MatchJudge | None:
     registry = JudgeRegistry(Path(root))
     try:
-        judge = registry.load()
+        judge = registry.load(active)
     except (OSError, ValueError, KeyError, JudgeRegistryError) as exc:
         log.warning("the active match judge cannot be read (%s); using the packaged default", exc)
         judge = default_judge()
@@ -180,10 +178,10 @@ def _judge_for(model_id: str, root: str) -> MatchJudge | None:
 
 
 def judge_for(model_id: str) -> MatchJudge | None:
-    """The active judge (else the packaged default) when it was fitted on this encoder's family; else None."""
-    return _judge_for(model_id, str(judges_dir()))
+    """The active judge (else the packaged default) when it was fitted on this encoder's family; else None.
 
-
-judge_for.cache_clear = _judge_for.cache_clear  # type: ignore[attr-defined]
+    Loaded once per active version: a promotion or rollback (in any process) is seen at the next call."""
+    root = judges_dir()
+    return _judge_for(model_id, str(root), JudgeRegistry(root).active_version())
 
 __all__ = ["DEFAULT_DIR", "JudgeRegistry", "JudgeRegistryError", "JudgeVersion", "judge_for", "judges_dir"]
