@@ -28,7 +28,7 @@ from eval.retrieval_metrics import report
 from factcheck_kb.judge_pairs import candidate_pairs
 from factcheck_kb.matcher import Matcher
 from factcheck_kb.query_clean import dense_query_text
-from models.judge.model import DEFAULT_DIR, MatchJudge
+from models.judge.model import DEFAULT_DIR, JudgeConfig, MatchJudge
 from models.judge.train import (
     PairSet,
     StanceSet,
@@ -160,11 +160,7 @@ def evaluate(
     t = judge.thresholds
     results["stance_test"] = stance_metrics(p_st, st.y, t.refutes_below, t.spreads_above)
     vector_judge = (
-        MatchJudge(
-            judge.config.__class__(
-                judge.config.verifier, judge.config.stance, vector_head, encoder=enc.model_id
-            )
-        )
+        MatchJudge(JudgeConfig(judge.config.verifier, judge.config.stance, vector_head, encoder=enc.model_id))
         if vector_head is not None
         else None
     )

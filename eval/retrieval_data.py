@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from factcheck_kb.records import FactCheck
+from factcheck_kb.tokens import title_key
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +75,6 @@ def load_kb(data_dir: Path) -> list[FactCheck]:
     return _read_pandas(path)
 
 
-def _title_key(title: str) -> str:
-    return re.sub(r"[^0-9a-z]+", " ", (title or "").lower()).strip()
-
-
 def is_turnbackhoax(fc: FactCheck) -> bool:
     return fc.source.split("(", 1)[0].strip().lower() in ("turnbackhoax", "mafindo")
 
@@ -130,7 +126,7 @@ def build_queries(kb: list[FactCheck], split: date = DEFAULT_SPLIT) -> list[Quer
     """
     by_title: dict[str, set[str]] = {}
     for fc in kb:
-        key = _title_key(fc.title)
+        key = title_key(fc.title)
         if key:
             by_title.setdefault(key, set()).add(fc.kb_id)
     golds = {fc.kb_id for fc in kb if is_turnbackhoax(fc) and fc.claim_text.strip()}
@@ -143,7 +139,7 @@ def build_queries(kb: list[FactCheck], split: date = DEFAULT_SPLIT) -> list[Quer
             and (fc.explanation.strip() or fc.conclusion.strip())
         ):
             continue
-        equivalent = frozenset(by_title.get(_title_key(fc.title), set()) | {fc.kb_id})
+        equivalent = frozenset(by_title.get(title_key(fc.title), set()) | {fc.kb_id})
         period = "later" if fc.published_date and fc.published_date >= split else "earlier"
         queries.append(
             Query(

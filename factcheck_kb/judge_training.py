@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -22,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from factcheck_kb.records import FactCheck
+from factcheck_kb.tokens import title_key
 
 log = logging.getLogger(__name__)
 SPREADING_VERDICTS = frozenset({"hoaks", "disinformasi", "misinformasi"})
@@ -37,10 +37,6 @@ class DecidedPost:
 
 def _held(key: str, share: float = 0.3) -> bool:
     return int(hashlib.sha1(key.encode()).hexdigest()[:8], 16) % 1000 < share * 1000
-
-
-def _title_key(title: str) -> str:
-    return re.sub(r"[^0-9a-z]+", " ", (title or "").lower()).strip()
 
 
 def decided_posts(session) -> list[DecidedPost]:
@@ -85,7 +81,7 @@ def fit_from_kb(
         raise ValueError(f"only {len(queries)} KB items carry a circulating claim; at least 20 are needed")
     by_title: dict[str, set[str]] = {}
     for fc in factchecks:
-        by_title.setdefault(_title_key(fc.title), set()).add(fc.kb_id)
+        by_title.setdefault(title_key(fc.title), set()).add(fc.kb_id)
     blanked = [replace(fc, claim_text="") for fc in factchecks]
     folder = Path(tempfile.mkdtemp(prefix="saring-judge-")) / "index"
     say(f"indexing {len(blanked)} items with their claims blanked")
@@ -96,7 +92,7 @@ def fit_from_kb(
     texts, golds, held = [], [], []
     for fc in queries:
         texts.append(fc.claim_text)
-        golds.append(frozenset(by_title.get(_title_key(fc.title), set()) | {fc.kb_id}))
+        golds.append(frozenset(by_title.get(title_key(fc.title), set()) | {fc.kb_id}))
         held.append(_held(fc.kb_id))
     stance_texts, stance_y, stance_held = [], [], []
     for fc in queries:

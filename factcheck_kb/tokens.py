@@ -160,6 +160,11 @@ class IndonesianAnalyzer:
         tmp.replace(path)
 
 
+def title_key(title: str) -> str:
+    """A title lower-cased with its punctuation folded: copies of one fact check share it."""
+    return re.sub(r"[^0-9a-z]+", " ", (title or "").lower()).strip()
+
+
 def word_count(text: str) -> int:
     """Words in a post as a reader counts them (URLs excluded)."""
     return len(re.findall(r"\w+", _URL.sub(" ", text or "")))

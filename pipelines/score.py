@@ -196,8 +196,6 @@ class Analysis:
     #: the one hoax judgement per post: the text signal combined with the judged matches
     probabilities: list[float | None]
     kb: dict[str, KBInfo] = field(default_factory=dict)
-    #: the classifier's text signal alone
-    text_probabilities: list[float | None] = field(default_factory=list)
 
 
 def analyse_posts(
@@ -253,7 +251,7 @@ def analyse_posts(
         trained = trained_hoax_rate(classifier)
         text = [prior_shift(float(p), trained, hoax_base_rate) for p in probabilities]
     combined = [combined_hoax_probability(t, r) for t, r in zip(text, rows, strict=True)]
-    return Analysis([p.post_id for p in posts], rows, combined, kb, text)
+    return Analysis([p.post_id for p in posts], rows, combined, kb)
 
 
 def prioritise_posts(

@@ -184,4 +184,5 @@ def judge_for(model_id: str) -> MatchJudge | None:
     root = judges_dir()
     return _judge_for(model_id, str(root), JudgeRegistry(root).active_version())
 
+
 __all__ = ["DEFAULT_DIR", "JudgeRegistry", "JudgeRegistryError", "JudgeVersion", "judge_for", "judges_dir"]
