@@ -124,6 +124,20 @@ class PairEvidence:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class PostTermStats:
+    """What the KB's term statistics say of one post's stems (the same for all its candidates)."""
+
+    idf: dict[str, float]
+    rare: frozenset[str]
+
+
+def post_term_stats(post_stems: frozenset[str], terms: TermStats) -> PostTermStats:
+    return PostTermStats(
+        {t: terms.idf(t) for t in post_stems}, frozenset(t for t in post_stems if terms.is_rare(t))
+    )
+
+
 def pair_evidence(
     post_stems: frozenset[str],
     doc_stems: frozenset[str],
@@ -131,20 +145,20 @@ def pair_evidence(
     cosine: float | None,
     *,
     bm25: float = 0.0,
-    terms: TermStats | None = None,
+    terms: TermStats | PostTermStats | None = None,
 ) -> PairEvidence:
     """Evidence of one pair from the post's content stems, the fact check's document and title stems, the
-    raw BM25 and the KB's term statistics."""
+    raw BM25 and the KB's term statistics (or the post's, from :func:`post_term_stats`, when one post is
+    compared with many fact checks)."""
     shared = post_stems & doc_stems
     idf_cov = 0.0
     rare_shared = rare_missing = 0
     if terms is not None and post_stems:
-        weights = {t: terms.idf(t) for t in post_stems}
-        total = sum(weights.values())
-        idf_cov = sum(weights[t] for t in shared) / total if total > 0 else 0.0
-        rare = {t for t in post_stems if terms.is_rare(t)}
-        rare_shared = len(rare & shared)
-        rare_missing = len(rare - shared)
+        stats = terms if isinstance(terms, PostTermStats) else post_term_stats(post_stems, terms)
+        total = sum(stats.idf.values())
+        idf_cov = sum(stats.idf[t] for t in shared) / total if total > 0 else 0.0
+        rare_shared = len(stats.rare & shared)
+        rare_missing = len(stats.rare - shared)
     post_numbers = _numbers(post_stems)
     doc_numbers = _numbers(doc_stems)
     conflict = len(post_numbers - doc_numbers) if doc_numbers else 0

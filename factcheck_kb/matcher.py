@@ -18,7 +18,13 @@ import numpy as np
 
 from factcheck_kb.bands import NONE, BandThresholds, PairScore, decide
 from factcheck_kb.dense import VIEW_STRIDE, item_of
-from factcheck_kb.evidence import PairEvidence, content_stems, evidence_matrix, pair_evidence
+from factcheck_kb.evidence import (
+    PairEvidence,
+    content_stems,
+    evidence_matrix,
+    pair_evidence,
+    post_term_stats,
+)
 from factcheck_kb.fusion import FitQuery, FusionConfig, fit_weighted, fuse
 from factcheck_kb.index import Encoder, KBIndex
 from factcheck_kb.query_clean import dense_query_text
@@ -332,6 +338,7 @@ class Matcher:
         """The absolute evidence of the query against the candidates at ``positions``."""
         stems = self.post_stems(cand)
         lexical = self.index.lexical
+        stats = post_term_stats(stems, lexical)
         out = []
         for pos in positions:
             item = int(cand.item_ids[pos])
@@ -344,7 +351,7 @@ class Matcher:
                     self._title_stems_of(item),
                     cosine,
                     bm25=bm25,
-                    terms=lexical,
+                    terms=stats,
                 )
             )
         return out

@@ -188,3 +188,14 @@ def test_a_promotion_reaches_the_matcher_without_a_restart():
     assert judge_for("multilingual-e5-small").version == "v1"
     registry.rollback(actor="analis")
     assert judge_for("multilingual-e5-small").version == "default"
+
+
+def test_a_posts_term_stats_computed_once_give_the_same_evidence():
+    from factcheck_kb.evidence import post_term_stats
+
+    post = _stems("Pemkab Kotabaru bagi BLT 3 juta lewat tautan bantuan desa")
+    doc = _stems(FACT_CHECK)
+    once = post_term_stats(post, _Terms())
+    assert pair_evidence(post, doc, doc, 0.9, terms=once) == pair_evidence(
+        post, doc, doc, 0.9, terms=_Terms()
+    )
