@@ -9,7 +9,7 @@ from factcheck_kb.evidence import FEATURES, content_stems, pair_evidence
 from factcheck_kb.tokens import IndonesianAnalyzer
 from models.judge import JudgeRegistry, default_judge
 from models.judge.model import JudgeConfig, LinearHead, MatchJudge
-from models.judge.stance_cues import cue_counts, refute_cues
+from models.judge.stance_cues import CUE_FEATURES, cue_counts, refute_cues
 from models.judge.train import (
     PairSet,
     StanceSet,
@@ -74,6 +74,21 @@ def test_stance_cues_read_debunks_and_insistence():
     refute, spread, *_ = cue_counts("Ini bukan hoaks!! sebarkan ke grup keluarga")
     assert refute == 0 and spread >= 2
     assert refute_cues("itu tidak benar, faktanya aman") == ["tidak benar", "faktanya"]
+
+
+def test_a_verdict_tag_and_a_checkers_wording_read_as_debunks():
+    # "[SALAH] … Share Video …": the tag opens a debunk whose title quotes a spreading word
+    tagged = cue_counts("[SALAH] Jokowi Bagi Hadiah Rp500jt dengan Syarat Share Video ke 30 Teman")
+    assert tagged[CUE_FEATURES.index("verdict_tag")] == 1.0
+    assert cue_counts("Jokowi bagi hadiah, share video ini")[CUE_FEATURES.index("verdict_tag")] == 0.0
+    refute, *_ = cue_counts("Unggahan berisi tautan itu merupakan konten tiruan (impostor content).")
+    assert refute >= 2
+    # "jangan asal share" urges not to spread: a debunk cue, not a spreading one
+    refute, spread, *_ = cue_counts("Info bendungan jebol itu hoaks ya. Jangan panik & jangan asal share.")
+    assert refute >= 2 and spread == 0
+    judge = default_judge()
+    p = judge.p_spreads(["[PENIPUAN] Kimia Farma Bagikan Hadiah Natal Uang Jutaan Rupiah"])
+    assert judge.stance_label(p[0]) == "refutes"
 
 
 def test_default_judge_is_fitted_for_e5_and_reads_stance():

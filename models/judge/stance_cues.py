@@ -20,7 +20,7 @@ _REFUTE = [
     r"hoaks",
     r"hoax",
     r"\[\s*(?:salah|hoaks|hoax|disinformasi|misinformasi|klarifikasi|penipuan)\s*\]",
-    r"(?:tidak|tdk|gak|ga|nggak|bukan)\s+(?:benar|bener|fakta|faktual)",
+    r"(?:tidak|tdk|gak|ga|nggak|bukan)(?:lah)?\s+(?:benar|bener|fakta|faktual)",
     r"klarifikasi",
     r"meluruskan|diluruskan",
     r"faktanya|fakta\s*(?:nya|sebenarnya)|cek\s*fakta|periksa\s*fakta",
@@ -28,16 +28,35 @@ _REFUTE = [
     r"(?:mem|di)?bantah\w*",
     r"dipastikan\s+(?:tidak|hoaks|palsu)",
     r"jangan\s+(?:mudah\s+)?(?:percaya|terpancing|termakan)",
-    r"jangan\s+(?:ikut\s+)?(?:di)?sebar\w*|stop\s+sebar\w*",
+    r"(?:jangan|jgn|stop|tidak\s+usah|gak\s+usah|ga\s+usah)\s+(?:asal\s+|ikut\s+)?(?:di)?"
+    r"(?:sebar\w*|share|bagikan|teruskan|viral\w*)",
     r"(?:sudah|telah)\s+(?:dicek|dikonfirmasi|diklarifikasi)",
     r"(?:menegaskan|pernyataan\s+resmi|sumber\s+resmi)",
-    r"(?:akun|situs|pesan|surat|undangan)\s+palsu",
+    r"(?:akun|situs|laman|tautan|link|nomor|pesan|surat|undangan)\s+(?:palsu|tiruan|(?:tidak|tak)\s+resmi)",
     r"penipuan|modus\s+penipuan|waspada\s+penipuan",
     r"ralat|diralat",
     r"(?:sudah|telah|udah)\s+(?:dijelaskan|dicek|dicek\s+langsung|cek\s+langsung|dibantah)",
     r"(?:video|foto|gambar)\s+lama",
     r"tidak\s+ada\s+(?:rencana|kebijakan|program|aturan|pungutan)",
+    # how fact checkers phrase a verdict (Tempo, Kompas, MAFINDO conclusions; citizens quote them)
+    r"konten\s+(?:palsu|tiruan|buatan|(?:yang\s+)?(?:dimanipulasi|menyesatkan)|dengan\s+konteks\s+\w+)",
+    r"(?:fabricated|impostor|manipulated|misleading|false)\s+(?:content|context|connection)",
+    r"hasil\s+(?:rekayasa|manipulasi|suntingan|editan)|(?:di)?manipulasi\s+(?:dengan\s+)?ai"
+    r"|(?:rekayasa|buatan)\s+(?:ai|kecerdasan\s+buatan|artificial\s+intelligence)|dimanipulasi|disunting",
+    r"tidak\s+(?:ditemukan|ada)\s+(?:bukti|informasi|pemberitaan|laporan|sumber|unggahan|pernyataan)\w*",
+    r"membenarkan\s+(?:klaim|narasi|informasi)",
+    r"bukan(?:lah)?\s+(?:milik\w*|(?:akun|info|informasi|laman|situs)\s+resmi)",
+    r"konteks\s+(?:asli|sebenarnya)",
+    r"tidak\s+(?:ada\s+|memiliki\s+)?(?:kaitan\w*|hubungan\w*|berkaitan|berhubungan)",
+    r"tidak\s+(?:didukung|terbukti)|belum\s+(?:ada\s+)?(?:penelitian|bukti|terbukti)",
+    r"satire?",
 ]
+# a verdict tag opening the text ("[SALAH] …", "[BELUM TERBUKTI] …"): how fact checks title a debunk
+_VERDICT_TAG = re.compile(
+    r"^\s*[\[(]\s*(?:salah|hoa?ks|hoax|disinformasi|misinformasi|klarifikasi|penipuan|satire?|belum\s+terbukti"
+    r"|menyesatkan|keliru|palsu|manipulasi|fitnah|tidak\s+benar|konten\s+\w+|sebagian\s+\w+)\s*[\])]",
+    re.IGNORECASE,
+)
 _SPREAD = [
     r"sebar\w*|viral\w*|share|bagikan|teruskan",
     r"info\s+(?:penting|dari|a1|valid)|dari\s+grup\s+sebelah|grup\s+sebelah",
@@ -52,7 +71,7 @@ _QUESTION = [
     r"beneran\s*\?",
 ]
 
-CUE_FEATURES = ("refute_cues", "spread_cues", "question_cues", "exclamations", "refute_only")
+CUE_FEATURES = ("refute_cues", "spread_cues", "question_cues", "exclamations", "refute_only", "verdict_tag")
 _CAP = 3
 
 
@@ -64,6 +83,11 @@ _REFUTE_RE = _compile(_REFUTE)
 _SPREAD_RE = _compile(_SPREAD)
 _QUESTION_RE = _compile(_QUESTION)
 _NOT_HOAX = re.compile(r"bukan\s+(?:hoa?x|hoaks)", re.IGNORECASE)
+_NOT_SPREADING = re.compile(
+    r"(?<!\w)(?:jangan|jgn|stop|tidak\s+usah|gak\s+usah|ga\s+usah)\s+(?:asal\s+|ikut\s+)?(?:di)?"
+    r"(?:sebar\w*|share|bagikan|teruskan|viral\w*)",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=16384)
@@ -72,7 +96,8 @@ def cue_counts(text: str) -> tuple[float, ...]:
     text = deleet_text(text or "")
     not_hoax = len(_NOT_HOAX.findall(text))
     refute = max(0, len(_REFUTE_RE.findall(text)) - not_hoax)
-    spread = len(_SPREAD_RE.findall(text))
+    # "jangan disebar" urges the opposite of spreading: it counts as a debunk cue, not a spreading one
+    spread = max(0, len(_SPREAD_RE.findall(text)) - len(_NOT_SPREADING.findall(text)))
     question = len(_QUESTION_RE.findall(text))
     exclaim = len(re.findall(r"!{2,}", text))
     return (
@@ -81,6 +106,7 @@ def cue_counts(text: str) -> tuple[float, ...]:
         float(min(question, _CAP)),
         float(min(exclaim, _CAP)),
         1.0 if refute and not spread else 0.0,
+        1.0 if _VERDICT_TAG.match(text) else 0.0,
     )
 
 
