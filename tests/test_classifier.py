@@ -124,7 +124,7 @@ def test_demo_model_trains_registers_and_activates(use_encoder, db_url):
 
     model, info = train_demo_model(encoder=use_encoder, db_url=db_url)
     assert info.is_active and ModelRegistry(db_url=db_url).active().version == info.version
-    assert model.card.training_data["examples"] == 152
+    assert model.card.training_data["examples"] == 222
     assert "time_disjoint_check" in model.card.metrics
 
 

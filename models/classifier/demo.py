@@ -18,7 +18,7 @@ def train_demo_model(
     trained_by: str = "demo",
     seed: int = 13,
 ):
-    """Train on demo_train.jsonl (152 self-written posts); register and promote it when asked.
+    """Train on demo_train.jsonl (222 self-written posts); register and promote it when asked.
 
     Returns (model, version info or None)."""
     from models.classifier.train import TrainOptions, train_version, validation_rows
