@@ -139,22 +139,46 @@ def kb_scores(examples: list[dict], data_dir: Path) -> np.ndarray:
 
 def model_factories(names: list[str], encoder_name: str) -> dict[str, Callable]:
     """name -> fit(train_examples, kb) returning a function val_examples, kb -> probabilities, threshold."""
+    from eval.embed_cache import CachedEncoder
     from models.classifier.model import get_encoder
 
+    settings = get_settings()
+    cache_root = settings.home / "cache" / "embeddings"
+    encoders: dict[str, CachedEncoder] = {}
+    judged: list = []
+
+    def cached(name: str) -> CachedEncoder:
+        if name not in encoders:
+            encoders[name] = CachedEncoder(get_encoder(name), cache_root)
+        return encoders[name]
+
+    def judged_kb():
+        from eval.classification_judged import JudgedKB
+
+        if not judged:
+            judged.append(JudgedKB(settings.data_dir, encoder_name, cache_root))
+        return judged[0]
+
+    def tfidf_model(tr):
+        return TfidfBaseline().fit([e["text"] for e in tr], [e["label"] for e in tr])
+
     def tfidf(tr, _kb_tr):
-        model = TfidfBaseline().fit([e["text"] for e in tr], [e["label"] for e in tr])
+        model = tfidf_model(tr)
         return lambda va, _kb_va: (model.hoax_probability([e["text"] for e in va]), 0.5)
+
+    def fit_embedding(tr, kb_tr, encoder: str, head: str, features: tuple[str, ...]) -> HoaxClassifier:
+        config = ClassifierConfig(head=HeadParams(head=head), features=list(features))
+        return HoaxClassifier.fit(
+            [e["text"] for e in tr],
+            [e["label"] for e in tr],
+            encoder=cached(encoder),
+            config=config,
+            kb_scores=kb_tr if "kb_score" in features else None,
+        )
 
     def embedding(encoder: str, head: str = "logreg", features: tuple[str, ...] = ()):
         def fit(tr, kb_tr):
-            config = ClassifierConfig(head=HeadParams(head=head), features=list(features))
-            model = HoaxClassifier.fit(
-                [e["text"] for e in tr],
-                [e["label"] for e in tr],
-                encoder=get_encoder(encoder),
-                config=config,
-                kb_scores=kb_tr if "kb_score" in features else None,
-            )
+            model = fit_embedding(tr, kb_tr, encoder, head, features)
             return lambda va, kb_va: (
                 model.hoax_probability(
                     [e["text"] for e in va], kb_scores=kb_va if "kb_score" in features else None
@@ -163,6 +187,20 @@ def model_factories(names: list[str], encoder_name: str) -> dict[str, Callable]:
             )
 
         return fit
+
+    def judge_alone(_tr, _kb_tr):
+        return lambda va, _kb_va: (judged_kb().probabilities(va, None), 0.5)
+
+    def tfidf_judged(tr, _kb_tr):
+        from eval.classification_judged import TextModel
+
+        model = tfidf_model(tr)
+        text = TextModel(model.hoax_probability, 0.5)
+        return lambda va, _kb_va: (judged_kb().probabilities(va, text), 0.5)
+
+    def embedding_judged(tr, kb_tr):
+        model = fit_embedding(tr, kb_tr, encoder_name, "logreg", ())
+        return lambda va, _kb_va: (judged_kb().probabilities(va, model), model.threshold)
 
     short = encoder_name.split("/")[-1]
     table = {
@@ -175,6 +213,10 @@ def model_factories(names: list[str], encoder_name: str) -> dict[str, Callable]:
         "e5+lexical+signals": embedding(encoder_name, features=("signals", "lexical")),
         "e5-mlp": embedding(encoder_name, head="mlp"),
         "use": embedding("use-multilingual"),
+        # the product's one judgement (eval.classification_judged): the judged KB match alone and combined
+        "judge": judge_alone,
+        "tfidf+judge": tfidf_judged,
+        "e5+judge": embedding_judged,
     }
     unknown = [n for n in names if n.removesuffix(NO_NEWS) not in table]
     if unknown:

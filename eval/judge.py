@@ -200,6 +200,56 @@ def evaluate(
     return results
 
 
+PART_MODELS = (
+    "tfidf_logreg",
+    "multilingual-e5-small",
+    "judge",
+    "tfidf_logreg+judge",
+    "multilingual-e5-small+judge",
+)
+
+
+def judgement_parts(classification: dict, triage: dict) -> dict:
+    """What each part of the one hoax judgement gives (eval.classification's and eval.triage's results)."""
+    parts: dict = {}
+    summary = classification.get("summary") or {}
+    for name in PART_MODELS:
+        if name in summary:
+            per_split = {
+                split: entry["models"][name]["macro_f1"]
+                for split, entry in (classification.get("splits") or {}).items()
+                if name in entry.get("models", {})
+            }
+            parts[f"classification {name}"] = {
+                "mean_macro_f1_disjoint": round(summary[name]["mean_macro_f1_disjoint"], 4),
+                "per_split": per_split,
+            }
+    for where, rep in (triage or {}).items():
+        if not rep:
+            continue
+        keep = ("auto_link_precision", "auto_link_coverage", "queue_precision", "queue_recall")
+        entry = {k: rep.get(k) for k in keep}
+        groups = {g: v for g, v in rep.items() if isinstance(v, dict) and "n" in v}
+        entry["share_queued"] = {g: v["share_queued"] for g, v in groups.items()}
+        entry["ece"] = (rep.get("hoax_probability_reliability") or {}).get("ece")
+        parts[f"triage {where}"] = entry
+    return parts
+
+
+def record_parts(folder: Path = DEFAULT_DIR, results: Path = RESULTS.parent) -> dict:
+    """Write the parts' numbers into the default judge's card (no refit)."""
+
+    def read(name: str) -> dict:
+        path = results / name
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+    judge = MatchJudge.from_pretrained(folder)
+    parts = judgement_parts(read("classification.json"), read("triage.json"))
+    judge.card.metrics = {**(judge.card.metrics or {}), "parts": parts}
+    judge.save_pretrained(folder)
+    return parts
+
+
 def main(argv: list[str] | None = None) -> int:
     from models.encoder import load_encoder
     from saring.config import get_settings, quiet_offline_environment
@@ -213,7 +263,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-default", action="store_true", help="save the judge as models/judge/default")
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--dump-pairs", type=Path, default=None, help="also write the pairs here (JSONL)")
+    parser.add_argument(
+        "--record-parts",
+        action="store_true",
+        help="only write eval/results/{classification,triage}.json's numbers into the default judge's card",
+    )
     args = parser.parse_args(argv)
+    if args.record_parts:
+        for name, value in record_parts().items():
+            print(name, value)
+        return 0
 
     settings = get_settings()
     data_dir = settings.data_dir

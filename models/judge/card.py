@@ -6,6 +6,15 @@ import json
 
 from models.classifier.card import ModelCard, _fmt
 
+PARTS_INTRO = (
+    "The queue, `saring triage` and `saring classify` use one probability, 1 − (1 − s)(1 − text × (1 − r)): "
+    "s = P(same) × P(spreads) of the best matched known hoax, r = P(same) × P(refutes), text = the hoax "
+    "classifier's probability. Each part alone and combined, on the classification benchmark's disjoint "
+    "splits (`python -m eval.classification --models tfidf,e5,judge,tfidf+judge,e5+judge`, the KB as it "
+    "stood on each post's date) and on the triage benchmark (`python -m eval.triage`); recorded here by "
+    "`python -m eval.judge --record-parts`:"
+)
+
 
 class JudgeCard(ModelCard):
     """A :class:`ModelCard` whose metrics are the judge's (verifier, stance, bands), not a classifier's."""
@@ -20,8 +29,8 @@ class JudgeCard(ModelCard):
             f"- Created: {self.created_at}" + (f" by {self.trained_by}" if self.trained_by else ""),
             f"- Verifier: logistic regression over absolute pair evidence ({', '.join(self.features)}); "
             f"cosines of `{self.encoder}`",
-            "- Stance: logistic regression over debunk/spreading cue counts, plus the post's vector for that "
-            "encoder",
+            "- Stance: logistic regression over debunk/spreading cue counts"
+            + (", plus the post's vector for that encoder" if (self.head or {}).get("stance_vector") else ""),
             f"- Weights: `{json.dumps(self.head, default=str)}`",
             "",
             "## Intended use",
@@ -54,6 +63,10 @@ class JudgeCard(ModelCard):
                 lines.append(f"- Retrieval test, {name}: strict {json.dumps(value.get('strict'))}")
         for name, value in (test.get("bands_test") or {}).items():
             lines.append(f"- Bands test, {name}: {json.dumps(value)}")
+        parts = m.get("parts") or {}
+        if parts:
+            lines += ["", "## The one hoax judgement and what each part adds", "", PARTS_INTRO, ""]
+            lines += [f"- {name}: {json.dumps(value, default=str)}" for name, value in parts.items()]
         lines += ["", "## Thresholds"] + [f"- {k}: {_fmt(v)}" for k, v in self.thresholds.items()]
         lines += ["", "## Limitations"] + [f"- {item}" for item in self.limitations]
         return "\n".join(lines) + "\n"
