@@ -216,7 +216,7 @@ def judgement_parts(classification: dict, triage: dict) -> dict:
     for name in PART_MODELS:
         if name in summary:
             per_split = {
-                split: entry["models"][name]["macro_f1"]
+                split: round(entry["models"][name]["macro_f1"], 4)
                 for split, entry in (classification.get("splits") or {}).items()
                 if name in entry.get("models", {})
             }
