@@ -455,6 +455,19 @@ def apply(scored, impersonation: Impersonation, config) -> None:  # noqa: ANN001
             scored.reasons.append(f"prioritas {scored.priority:.2f} ≥ ambang {config.threshold:.2f}")
 
 
+def judge(scored, post, registry: Registry, config) -> Impersonation:  # noqa: ANN001
+    """Assess a scored post (:class:`pipelines.scoring.PostToScore` ``post``) and :func:`apply` the result."""
+    result = assess(
+        registry,
+        platform=post.platform,
+        handle=post.author_handle,
+        display_name=post.author_name,
+        text=post.text,
+    )
+    apply(scored, result, config)
+    return result
+
+
 def display_name_of(raw: Mapping | None) -> str | None:
     """The author's display name in a connector's raw record, when it carries one."""
     if not raw:
@@ -481,6 +494,7 @@ __all__ = [
     "apply",
     "assess",
     "display_name_of",
+    "judge",
     "features_of",
     "load_model",
     "text_signals",
