@@ -207,11 +207,19 @@ def _name_patterns(account: OfficialAccount, kabupaten: str) -> tuple[str, ...]:
     if len(name_words) >= 2:
         patterns.add(" ".join(name_words))
     title = fold(account.official_title).strip()
+    kab = fold(kabupaten)
     if title:
         patterns.add(title)
-        kab = fold(kabupaten)
         if kab and kab not in title and title in _TITLE_ONLY:
             patterns.add(f"{title} {kab}")
+        # the short forms that signed messages use: Kadisdik, Kadinkes, Sekda, Wabup (+ the kabupaten)
+        short = {"kepala": f"ka{account.skpd}", "sekretaris daerah": "sekda", "wakil bupati": "wabup"}
+        for prefix, alias in short.items():
+            if title.startswith(prefix) or prefix in title:
+                patterns.add(f"{alias} {kab}" if alias in ("sekda", "wabup") else alias)
+                if alias not in ("sekda", "wabup"):
+                    patterns.add(f"{alias} kab {kab}")
+                break
     return tuple(sorted(p for p in patterns if len(p) >= 6 and p not in _TITLE_ONLY))
 
 

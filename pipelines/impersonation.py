@@ -219,6 +219,12 @@ _OFFICIAL_WORDS = frozenset(
 )
 
 
+_TITLE_WORDS = re.compile(
+    r"\b(?:bupati|wabup|wakil|sekda|sekretaris|kepala|kadis\w*|kadin\w*|camat|pemkab|pemda|dinas|official|"
+    r"resmi|asli|real|ajudan)\b"
+)
+
+
 def _claims_official(name: str, registry: Registry) -> bool:
     """An unregistered name that says it is official and names the kabupaten or a registered office."""
     parts = [glyphs(w) for w in words(name)]
@@ -288,10 +294,13 @@ def account_signals(
             )
         elif official is not None:
             imitated = imitated or official.account
+            # a person who shares an official's name ("Nurul Aulia Store") is weak evidence alone;
+            # the name with a title or "official" is strong
+            titled = _TITLE_WORDS.search(fold(display_name)) is not None
             signals.append(
                 Signal(
                     "display",
-                    1.0,
+                    1.0 if titled else 0.3,
                     f'nama tampilan "{display_name}" memakai nama/jabatan {official.account.who}'
                     ", tetapi akun ini tidak terdaftar",
                     display_name,

@@ -127,7 +127,8 @@ def resemblance(candidate: str, genuine: str) -> Resemblance | None:
     """The resemblance of a name to a registered one, None when they are the same name or unlike.
 
     Same skeleton: 1.0 (homoglyph, leetspeak, separator or affix trick); one edit on skeletons of at least
-    8 letters: 0.8; two edits on at least 12 letters: 0.55 (a typo-squat, or just another office's name).
+    8 letters: 0.8; two edits on at least 12 letters: 0.3 (a typo-squat, or just a club named after the
+    account, "kotabaru.hebat.fc": weak alone).
     """
     if not candidate or not genuine:
         return None
@@ -143,7 +144,7 @@ def resemblance(candidate: str, genuine: str) -> Resemblance | None:
     if distance == 1 and shorter >= 8:
         return Resemblance(0.8, "ejaan hampir sama (beda 1 huruf)")
     if distance == 2 and shorter >= 12:
-        return Resemblance(0.55, "ejaan mirip (beda 2 huruf)")
+        return Resemblance(0.3, "ejaan mirip (beda 2 huruf)")
     return None
 
 
