@@ -199,8 +199,9 @@ def run(do_fit: bool = False) -> dict:
                     "intercept": round(model.intercept, 4),
                     "weights": dict(model.weights),
                     "threshold": model.threshold,
-                    "fitted_on": f"eval.impersonation_data calibration split: {len(calibration.accounts)} accounts, "
-                    f"{len(calibration.posts)} posts, seen kinds and template set A only",
+                    "fitted_on": f"eval.impersonation_data calibration split: "
+                    f"{len(calibration.accounts)} accounts, {len(calibration.posts)} posts, "
+                    "seen kinds, template set A",
                 },
                 indent=2,
                 ensure_ascii=False,

@@ -53,8 +53,9 @@ _PLACES = [
     "batulicin",
 ]
 _PEOPLE = [
-    "andi", "rahman", "siti", "nurhaliza", "dimas", "fitri", "yusuf", "rina", "budi", "ahmad", "dewi", "hendra",
-    "rahmadi", "fajar", "nurul", "rizky", "lestari", "ilham", "maulana", "saleh", "putri", "agus", "wahyu",
+    "andi", "rahman", "siti", "nurhaliza", "dimas", "fitri", "yusuf", "rina", "budi", "ahmad", "dewi",
+    "hendra", "rahmadi", "fajar", "nurul", "rizky", "lestari", "ilham", "maulana", "saleh", "putri", "agus",
+    "wahyu",
 ]  # fmt: skip
 _PLATFORMS = ["facebook", "instagram", "x", "tiktok", "youtube"]
 
@@ -186,9 +187,11 @@ _NEAR = [
     ("bupaticup.kotabaru", "Bupati Cup Kotabaru 2026"), ("kotabaru.hits", "Kotabaru Hits"),
     ("pemuda.kotabaru", "Pemuda Kotabaru"), ("dishub.kotabaru.fans", "Pecinta Angkutan Kotabaru"),
     ("alumni.sman1kotabaru", "Alumni SMAN 1 Kotabaru"), ("kotabaru.hebat.fc", "Kotabaru Hebat FC"),
-    ("relawan.banjir.ktb", "Relawan Banjir Kotabaru"), ("rahmadi.jaya88", "Rahmadi Jaya"),
+    ("relawan.banjir.ktb", "Relawan Banjir Kotabaru"),
+    ("rahmadi.jaya88", "Rahmadi Jaya"),
     ("nurul.aulia.store", "Nurul Aulia Store"), ("pemancing.kotabaru", "Pemancing Kotabaru"),
-    ("dinas.kuliner.kotabaru", "Dinas Kuliner Kotabaru (akun humor)"), ("sekolah.kotabaru", "Sekolah Kotabaru"),
+    ("dinas.kuliner.kotabaru", "Dinas Kuliner Kotabaru (akun humor)"),
+    ("sekolah.kotabaru", "Sekolah Kotabaru"),
     ("ojol.kotabaru", "Ojol Kotabaru"), ("kotabaru.tv.news", "Kotabaru TV News"),
 ]  # fmt: skip
 

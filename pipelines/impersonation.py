@@ -275,11 +275,14 @@ def account_signals(
         official = _official_in(display_name, registry)
         if account is not None:
             imitated = imitated or account
+            same = how.startswith("sama dengan")
             signals.append(
                 Signal(
                     "display",
                     strength,
-                    f'nama tampilan "{display_name}" meniru "{account.display_name}" ({how})',
+                    f'nama tampilan "{display_name}" sama dengan akun resmi @{account.handle}'
+                    if same
+                    else f'nama tampilan "{display_name}" meniru "{account.display_name}" ({how})',
                     display_name,
                 )
             )
