@@ -214,9 +214,8 @@ def _official_in(text: str, registry: Registry):
     return None
 
 
-_OFFICIAL_WORDS = frozenset(
-    glyphs(w) for w in ("official", "offical", "oficial", "ofc", "resmi", "asli", "real")
-)
+# not "asli" or "real": "anak.kotabaru.asli" is a native of Kotabaru, not a claim to be the Pemda
+_OFFICIAL_WORDS = frozenset(glyphs(w) for w in ("official", "offical", "oficial", "ofc", "resmi"))
 
 
 _TITLE_WORDS = re.compile(
