@@ -89,3 +89,31 @@ def test_impersonation_items_route_to_diskominfo_with_a_copy_to_the_officials_sk
             .order_by(AuditLog.id.desc())
         ).first()
         assert row.details["after"]["tembusan"] == "setda"
+
+
+def test_waspada_akun_palsu_clarification_names_the_genuine_accounts(db_url, desk_seed):
+    from desk.comms import queries
+    from desk.comms import workflow as wf
+    from desk.comms.settings import CommsSettings
+    from desk.services.access import Viewer
+    from desk.services.decisions import VerdictInput, decide
+
+    item_id = _flag(db_url, desk_seed)
+    settings = CommsSettings(
+        kabupaten="Kotabaru", whatsapp="0811-5100-0110", website="https://kotabarukab.go.id"
+    )
+    with session_scope(db_url) as session:
+        item = session.get(QueueItem, item_id)
+        decide(
+            session, item_id, VerdictInput("hoaks", "Akun palsu", item.version_id), Viewer("rina.trc", "trc")
+        )
+        c = wf.create_clarification(session, item_id, Viewer("dedi.humas", "comms"), settings)
+        assert c.title.startswith(
+            "Waspada akun palsu: Facebook (Meta) @bupatl.kotabaru bukan milik Bupati Kotabaru"
+        )
+        assert "@bupati.kotabaru" in c.body and "@bupatikotabaru" in c.body and "085247113390" in c.body
+        variants = queries.variants_of(session, c.id)
+        assert (
+            "@bupatikotabaru" in variants["facebook"].text
+            and "Waspada akun palsu" in variants["whatsapp"].text
+        )

@@ -252,3 +252,37 @@ WhatsApp. Akun resmi hanya:
 {_accounts_list(genuine)}
 
 Jangan menanggapi, jangan mentransfer, dan laporkan akun tersebut. #SaringSebelumSharing"""
+
+
+def waspada_parts(session: Session, item, pemda: str) -> tuple[str, str, str] | None:  # noqa: ANN001
+    """Title, facts and source of a "Waspada akun palsu" clarification for a flagged item (else None):
+    the comms workflow renders them with its per-channel templates, naming the genuine accounts."""
+    flag = flag_for_item(session, item)
+    if flag is None:
+        return None
+    post = item.post
+    target = flag.imitates
+    who = (
+        " ".join(x for x in (target.official_title, target.official_name) if x) or target.display_name
+        if target is not None
+        else (flag.imitates_label or pemda)
+    )
+    platform = PLATFORM_NAMES.get(post.platform, post.platform)
+    genuine = [
+        {
+            "platform": g.platform,
+            "handle": g.handle,
+            "display_name": g.display_name,
+            "profile_url": g.profile_url,
+        }
+        for g in genuine_accounts(session, flag)
+    ]
+    numbers = ", ".join(flag.numbers or [])
+    title = f"Waspada akun palsu: {platform} @{post.author_handle or '?'} bukan milik {who}"
+    facts = (
+        f"Akun {platform} @{post.author_handle or '?'}"
+        + (f" dan nomor {numbers}" if numbers else "")
+        + f" bukan milik {who} maupun {pemda}. {who} tidak pernah meminta transfer uang, pulsa atau kode OTP "
+        "melalui media sosial atau WhatsApp. Akun resmi hanya:\n" + _accounts_list(genuine)
+    )
+    return title[:200], facts, f"Daftar akun resmi {pemda}"
