@@ -139,11 +139,11 @@ class Impersonation:
         return [head, *lines]
 
     def as_contract(self) -> dict:
-        """The ``impersonation`` object of ``saring triage``'s output."""
+        """The ``impersonation`` object of ``saring triage``'s output (``imitates`` only when flagged)."""
         return {
             "probability": round(self.probability, 4),
             "imitates": None
-            if self.imitates is None
+            if self.imitates is None or not self.flagged
             else {
                 "skpd": self.imitates.skpd,
                 "platform": self.imitates.platform,
