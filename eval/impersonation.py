@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from eval.impersonation_data import HELD_OUT_KINDS, Benchmark, generate
+from eval.impersonation_data import HELD_OUT_KINDS, STRESS, Benchmark, generate
 from pipelines.accounts import Registry, read_registry
 from pipelines.demo_data import demo_path
 from pipelines.impersonation import FEATURES, MODEL_FILE, Model, assess, features_of, load_model
@@ -184,6 +184,24 @@ def evaluate(model: Model, accounts: Sequence[Judged], posts: Sequence[Judged]) 
     }
 
 
+def stress(registry: Registry, model: Model) -> dict:
+    """The hand-written stress cases (never used to change the rules): counts, every miss and false flag."""
+    out = {"n": len(STRESS), "tp": 0, "fp": 0, "fn": 0, "tn": 0, "misses": [], "false_flags": []}
+    for platform, handle, name, text, label in STRESS:
+        result = assess(registry, platform=platform, handle=handle, display_name=name, text=text, model=model)
+        positive = label in ("lookalike", "fraud")
+        key = ("tp" if result.flagged else "fn") if positive else ("fp" if result.flagged else "tn")
+        out[key] += 1
+        case = f"{platform} @{handle} {name!r} {text[:60]!r} p={result.probability:.2f}"
+        if key == "fn":
+            out["misses"].append(case)
+        elif key == "fp":
+            out["false_flags"].append(case)
+    out["precision"] = round(out["tp"] / (out["tp"] + out["fp"]), 3) if out["tp"] + out["fp"] else None
+    out["recall"] = round(out["tp"] / (out["tp"] + out["fn"]), 3) if out["tp"] + out["fn"] else None
+    return out
+
+
 def run(do_fit: bool = False) -> dict:
     started = time.perf_counter()
     registry = Registry(read_registry(demo_path("accounts_kotabaru.yaml")))
@@ -228,6 +246,7 @@ def run(do_fit: bool = False) -> dict:
         "registered_flagged": t["accounts"]["registered_flagged"] + t["posts"]["registered_flagged"] == 0,
         "ordinary_flagged_rate": t["posts"]["ordinary_flagged_rate"] <= TARGETS["ordinary_flagged_rate"],
     }
+    result["stress"] = stress(registry, model)
     result["seconds"] = round(time.perf_counter() - started, 2)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -252,6 +271,11 @@ def main() -> None:
         f"{p['ordinary_flagged_rate']:.2%}; warnings flagged {p['warning_flagged_rate']:.2%}"
     )
     print(f"recall by kind: {a['recall_by_kind']}")
+    s = result["stress"]
+    print(
+        f"stress set (written after freezing, n={s['n']}): precision {s['precision']} recall {s['recall']}; "
+        f"misses {s['misses']}; false flags {s['false_flags']}"
+    )
     print(f"brier {t['calibration']['brier']}; targets met: {result['targets_met']} -> {RESULTS}")
 
 

@@ -359,3 +359,105 @@ def generate(registry: Registry, split: str) -> Benchmark:
         text = _fill(rng, rng.choice(WARNING), rng.choice(people), registry)
         bench.posts.append(PostCase(case.platform, case.handle, case.display_name, text, "warning"))
     return bench
+
+
+# --- a stress set, written after the rules and weights were frozen and never used to change them -----------
+# (platform, handle, display name, text, label). Harder than the generator: abbreviations, reordering, several
+# tricks at once, fan pages that use a title, ordinary posts with numbers beside an official's name.
+STRESS: list[tuple[str, str, str, str, str]] = [
+    ("facebook", "bupatii_kotabaruu", "Bupati Kotabaru", "", "lookalike"),
+    ("facebook", "kotabaru.bupati", "Bupati Kotabaru", "", "lookalike"),
+    ("facebook", "kotabaru.bupati", "", "", "lookalike"),
+    ("instagram", "pemkab.ktb", "Pemkab Kotabaru", "", "lookalike"),
+    ("instagram", "pemkab.ktb", "", "", "lookalike"),
+    ("facebook", "rahmadi.saleh.official", "H. Rahmadi Saleh", "", "lookalike"),
+    ("facebook", "user.8812931", "Bpk. Rahmadi Saleh (Bupati)", "", "lookalike"),
+    ("instagram", "bupatikotabaru_", "Rahmadi Saleh - Bupati Kotabaru 🇮🇩", "", "lookalike"),
+    ("tiktok", "kotabaru.hebat.official", "Kotabaru Hebat", "", "lookalike"),
+    ("x", "kominfo_ktb1", "Kominfo Kotabaru", "", "lookalike"),
+    ("x", "kominfoktb", "", "", "lookalike"),
+    ("facebook", "dinsos.kotabaru.bantuan", "Dinas Sosial Kotabaru", "", "lookalike"),
+    ("facebook", "sekda.kotabaru.new", "", "", "lookalike"),
+    ("facebook", "diskominfo.kotabaru", "Diskominfo Kotabaru", "", "lookalike"),  # the IG handle, on Facebook
+    ("facebook", "fans.bupati.kotabaru", "Pendukung Bupati Kotabaru", "", "unrelated"),
+    ("facebook", "relawan.rahmadi", "Relawan Rahmadi Saleh", "", "unrelated"),
+    ("instagram", "kotabaru_update", "Kotabaru Update", "", "unrelated"),
+    ("instagram", "bpbd.kalsel", "BPBD Provinsi Kalsel", "", "unrelated"),
+    ("facebook", "dinkes.tanbu", "Dinas Kesehatan Tanah Bumbu", "", "unrelated"),
+    ("facebook", "pemkab.tanahbumbu", "Pemkab Tanah Bumbu", "", "unrelated"),
+    ("x", "kominfo_kalsel", "Diskominfo Kalsel", "", "unrelated"),
+    ("tiktok", "kotabaru.hits", "Kotabaru Hits", "", "unrelated"),
+    ("facebook", "siti.hajar.88", "Siti Hajar", "", "unrelated"),
+    ("facebook", "bupati.kotabaru.fanpage", "Bupati Kotabaru", "", "lookalike"),
+    (
+        "facebook",
+        "warga.ktb",
+        "Warga KTB",
+        "Lowongan sopir di Kotabaru, hubungi 0813-5522-1100. Bukan dari Pemkab ya, Bupati tidak terlibat.",
+        "ordinary",
+    ),
+    (
+        "facebook",
+        "info_kotabaru",
+        "Info Kotabaru",
+        "Bupati Kotabaru minta warga transfer zakat hanya lewat BAZNAS, rekening BSI 7150-0020-26.",
+        "ordinary",
+    ),
+    (
+        "instagram",
+        "kuliner.ktb",
+        "Kuliner KTB",
+        "Pesan nasi kuning langganan Sekda Kotabaru, transfer DANA 0852-1234-9876 ya kak",
+        "ordinary",
+    ),
+    (
+        "facebook",
+        "pasar.kotabaru",
+        "Pasar Kotabaru",
+        "Rahmadi Saleh blusukan ke pasar, pedagang minta harga elpiji turun.",
+        "ordinary",
+    ),
+    (
+        "facebook",
+        "bupatl.kotabaru",
+        "",
+        "Klik link ini untuk daftar bantuan banjir: bit.ly/bantuan-ktb",
+        "fraud",
+    ),
+    (
+        "facebook",
+        "ahmad.fauzi77",
+        "Ahmad Fauzi",
+        "Saya Kadinkes Kotabaru, tolong simpan nomor baru saya 0852-7788-1122, ada titipan obat gratis, "
+        "cukup ganti ongkir via DANA.",
+        "fraud",
+    ),
+    (
+        "whatsapp-tipline",
+        "wa:+62813****1111",
+        "",
+        "Pesan dari Sekda Kotabaru: ASN wajib ikut arisan Korpri, setor 500rb ke rek BRI 0011-2233-4455.",
+        "fraud",
+    ),
+    (
+        "instagram",
+        "pemkab_kotabaru.resmi",
+        "Pemkab Kotabaru",
+        "Giveaway HUT Kotabaru! Isi data dan kirim kode OTP ke admin untuk klaim hadiah.",
+        "fraud",
+    ),
+    (
+        "facebook",
+        "bapenda.kotabaru",
+        "Bapenda Kotabaru",
+        "Bayar PBB lewat transfer ke rek Bank Kalsel 0010-2030-4050-6, jangan ke rekening pribadi.",
+        "genuine",
+    ),
+    (
+        "whatsapp",
+        "0811-5100-0110",
+        "Layanan Aduan Kotabaru",
+        "Terima kasih, aduan anda sudah kami terima. Kami tidak pernah meminta pulsa.",
+        "genuine",
+    ),
+]
