@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from eval.impersonation_data import HELD_OUT_KINDS, STRESS, Benchmark, generate
 from pipelines.accounts import Registry, read_registry
 from pipelines.demo_data import demo_path
-from pipelines.impersonation import FEATURES, MODEL_FILE, Model, assess, features_of, load_model
+from pipelines.impersonation import ANCHORS, FEATURES, MODEL_FILE, Model, assess, features_of, load_model
 from saring.config import PROJECT_ROOT
 
 RESULTS = PROJECT_ROOT / "eval" / "results" / "impersonation.json"
@@ -61,9 +61,7 @@ def judge_all(bench: Benchmark, registry: Registry, model: Model) -> tuple[list[
 def _judged(positive: bool, label: str, kind: str, result) -> Judged:  # noqa: ANN001
     registered = result.registered is not None
     values = dict.fromkeys(FEATURES, 0.0) if registered else features_of(result.signals)
-    anchored = not registered and any(
-        values[k] for k in ("handle", "display", "same_elsewhere", "claim", "mention", "domain")
-    )
+    anchored = not registered and any(values[k] for k in ANCHORS)
     return Judged(positive, label, kind, values, anchored)
 
 

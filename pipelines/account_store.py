@@ -7,26 +7,13 @@ from collections.abc import Sequence
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from pipelines.accounts import LIST_FIELDS, OfficialAccount, Registry
+from pipelines.accounts import FIELDS, LIST_FIELDS, OfficialAccount, Registry
 from pipelines.scoring import ScoredPost
 from saring.db.base import utcnow
 from saring.db.tables.accounts import ImpersonationFlag
 from saring.db.tables.accounts import OfficialAccount as AccountRow
 
-COLUMNS = (
-    "skpd",
-    "skpd_name",
-    "official_name",
-    "official_title",
-    "platform",
-    "handle",
-    "display_name",
-    "profile_url",
-    "phones",
-    "domains",
-    "payment_accounts",
-    "notes",
-)
+COLUMNS = FIELDS  # one registry row: the columns of the table and of the CSV/YAML files
 
 
 def record_of(row: AccountRow) -> OfficialAccount:

@@ -402,7 +402,8 @@ def text_signals(text: str, registry: Registry) -> tuple[list[Signal], OfficialA
 
 
 _GATED = ("phone", "wa_link", "payment", "money")
-_ANCHORS = ("handle", "display", "same_elsewhere", "claim", "mention", "domain")
+#: What an impersonation needs: something imitated (a name, a title, a claim to be an official, a site).
+ANCHORS = ("handle", "display", "same_elsewhere", "claim", "mention", "domain")
 
 
 def features_of(signals: Sequence[Signal]) -> dict[str, float]:
@@ -410,7 +411,7 @@ def features_of(signals: Sequence[Signal]) -> dict[str, float]:
     values = dict.fromkeys(FEATURES, 0.0)
     for s in signals:
         values[s.code] = max(values[s.code], s.value)
-    anchor = max(values[k] for k in _ANCHORS)
+    anchor = max(values[k] for k in ANCHORS)
     for key in _GATED:
         values[key] *= anchor
     return values
@@ -441,7 +442,7 @@ def assess(
     signals += more
     imitated = imitated or named
     values = features_of(signals)
-    probability = model.probability(values) if any(values[k] for k in _ANCHORS) else 0.0
+    probability = model.probability(values) if any(values[k] for k in ANCHORS) else 0.0
     return Impersonation(probability, probability >= model.threshold, imitated, signals, None, numbers)
 
 

@@ -203,3 +203,14 @@ def test_accounts_cli_imports_lists_exports_and_audits(tmp_path, monkeypatch):
             a.action for a in session.query(AuditLog).filter(AuditLog.entity_type == "official_account")
         ]
     assert actions.count("account.add") == 20 and actions.count("account.remove") == 1
+
+
+def test_a_link_to_a_lookalike_of_the_official_site_is_a_signal(registry):
+    result = assess(
+        registry,
+        platform="facebook",
+        handle="bupatl.kotabaru",
+        text="Daftar bantuan di https://kotabarukab-go.id/daftar, resmi dari https://kotabarukab.go.id",
+    )
+    domains = [s for s in result.signals if s.code == "domain"]
+    assert [s.evidence for s in domains] == ["kotabarukab-go.id"]

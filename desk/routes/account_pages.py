@@ -13,23 +13,9 @@ from desk.services.access import NotFound
 from desk.services.accounts import list_accounts, remove_account, save_account
 from desk.services.takedown import NotImpersonation, build_takedown_pack
 from desk.web import render
-from pipelines.accounts import PLATFORMS, RegistryError
+from pipelines.accounts import FIELDS, PLATFORMS, RegistryError
 
 router = APIRouter(include_in_schema=False)
-_FIELDS = (
-    "skpd",
-    "skpd_name",
-    "official_name",
-    "official_title",
-    "platform",
-    "handle",
-    "display_name",
-    "profile_url",
-    "phones",
-    "domains",
-    "payment_accounts",
-    "notes",
-)
 
 
 def _page(request: Request, db: Session, *, error: str = "", values: dict | None = None, status: int = 200):
@@ -57,7 +43,7 @@ async def accounts_save(
     db: Session = Depends(get_db),
 ) -> Response:
     form = await request.form()
-    values = {k: str(form.get(k, "")) for k in _FIELDS}
+    values = {k: str(form.get(k, "")) for k in FIELDS}
     try:
         save_account(db, values, actor=current.username, account_id=int(account_id) if account_id else None)
     except RegistryError as exc:
