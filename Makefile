@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench-retrieval bench-classifier bench-flow bench-desk bench-reports clean
+.PHONY: demo test lint bench-retrieval bench-classifier bench-flow bench-desk bench-reports bench-impersonation clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ bench-desk: $(STAMP)
 
 bench-reports: $(STAMP)
 	$(BIN)/python -m eval.report_intake
+
+bench-impersonation: $(STAMP)
+	$(BIN)/python -m eval.impersonation
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

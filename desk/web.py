@@ -33,6 +33,8 @@ MESSAGES = {
     "rute": "Aturan rute disimpan.",
     "rute-hapus": "Aturan rute dihapus.",
     "skpd": "SKPD ditambahkan.",
+    "akun": "Akun resmi disimpan.",
+    "akun-hapus": "Akun resmi dihapus dari daftar.",
     "keluar": "Anda telah keluar.",
 }
 ACTIONS = {
@@ -42,6 +44,7 @@ ACTIONS = {
     "item.comment": "Komentar",
     "item.followup": "Tindak lanjut",
     "item.evidence_export": "Paket bukti diekspor",
+    "item.takedown_pack": "Paket laporan akun palsu dibuat",
 }
 PLATFORMS = {
     "facebook": "Facebook",

@@ -31,6 +31,8 @@ class DemoReport:
     counts: dict[str, int] = field(default_factory=dict)
     quarantined: list[QuarantineRow] = field(default_factory=list)
     items: list[QueueRow] = field(default_factory=list)
+    accounts: dict[str, int] = field(default_factory=dict)  # registry import: added/updated/unchanged
+    impersonation: list[dict[str, Any]] = field(default_factory=list)  # flagged posts (issue 13)
     seconds: float = 0.0
 
 
@@ -89,6 +91,14 @@ def run_demo(
         active = registry.active()
     report.classifier_version = active.version if active else None
 
+    say("importing the demo registry of official accounts")
+    from desk.services.accounts import import_accounts
+    from pipelines.accounts import read_registry
+
+    with session_scope(url) as session:
+        result = import_accounts(session, read_registry(demo_path("accounts_kotabaru.yaml")), actor="demo")
+    report.accounts = {"added": result.added, "updated": result.updated, "unchanged": result.unchanged}
+
     say("running the watch flow (collect every demo source, then score)")
     stats = watch_flow(sources_file=str(sources))
     report.collected, report.scored = stats["collected"], stats["scored"]
@@ -96,8 +106,35 @@ def run_demo(
         report.counts = store.counts(session)
         report.quarantined = store.list_quarantined(session, limit=20)
         report.items = store.list_queue(session, limit=limit)
+        report.impersonation = flagged_impersonation(session)
     report.seconds = round(time.perf_counter() - started, 1)
     return report
+
+
+def flagged_impersonation(session: Any, limit: int = 10) -> list[dict[str, Any]]:
+    """The posts flagged as impersonation, most likely first, as plain data for the CLI."""
+    from sqlalchemy import select
+
+    from saring.db.tables.accounts import ImpersonationFlag
+    from saring.db.tables.core import Post
+
+    rows = session.execute(
+        select(ImpersonationFlag, Post.platform, Post.author_handle, Post.text)
+        .join(Post, Post.id == ImpersonationFlag.post_id)
+        .order_by(ImpersonationFlag.probability.desc(), ImpersonationFlag.id)
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "probability": round(flag.probability, 3),
+            "platform": platform,
+            "author": handle,
+            "imitates": flag.imitates_label,
+            "signals": [s["reason"] for s in flag.signals],
+            "text": text,
+        }
+        for flag, platform, handle, text in rows
+    ]
 
 
 def _as_dict(value: Any) -> dict[str, Any]:

@@ -68,6 +68,8 @@ class ScoringContext:
     gazetteer: Gazetteer | None
     config: ScoringConfig
     top_k: int
+    #: the registry of official accounts (pipelines.accounts.Registry), None when the database has none
+    registry: Any | None = None
 
     @property
     def model_id(self) -> str:
@@ -136,14 +138,43 @@ def load_context(settings: Settings | None = None, *, url: str | None = None) ->
         _active_judge(),
         settings.recency_half_life_hours,
         settings.match_top_k,
+        _registry_stamp(url),
     )
     with _LOCK:
         context = _CONTEXTS.get(key)
         if context is None:
             context = _build(settings, url, index_dir, version, folder, gaz)
+            context.registry = _registry(url, context.gazetteer)
             _CONTEXTS.clear()  # one live context per process: an old model or index is let go
             _CONTEXTS[key] = context
         return context
+
+
+def _registry_stamp(url: str) -> tuple | None:
+    """The registry's (count, last change); None where the database has no registry table yet."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pipelines.account_store import registry_stamp
+    from saring.db import session_scope
+
+    try:
+        with session_scope(url) as session:
+            return registry_stamp(session)
+    except SQLAlchemyError:
+        return None
+
+
+def _registry(url: str, gazetteer: Gazetteer | None) -> Any | None:
+    """The registry of official accounts (None when empty: no impersonation signals without it)."""
+    from pipelines.account_store import load_registry
+    from saring.db import session_scope
+
+    if not (_registry_stamp(url) or (0,))[0]:
+        return None
+    with session_scope(url) as session:
+        registry = load_registry(session, kabupaten=gazetteer.kabupaten if gazetteer else "Kotabaru")
+    log.info("impersonation signals against %d registered accounts", len(registry))
+    return registry
 
 
 def _build(

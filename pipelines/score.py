@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from pipelines import impersonation
 from pipelines.gazetteer import DEFAULT_WEIGHTS, Gazetteer
 from pipelines.scoring import (
     KBInfo,
@@ -264,11 +265,13 @@ def prioritise_posts(
     model_version: str | None = None,
     now: datetime | None = None,
     timer: StageTimer | None = None,
+    registry: Any = None,
 ) -> list[ScoredPost]:
     """Priority, queue decision and reasons per post from its analysis and its cluster's spread.
 
     ``posts`` carry the spread as it is now (cluster size and platforms); posts missing from the analysis
-    are left out. ``matcher`` only lends its calibrated thresholds to grade suggestions.
+    are left out. ``matcher`` only lends its calibrated thresholds to grade suggestions. With a
+    ``registry`` (:class:`pipelines.accounts.Registry`) each post also gets its impersonation judgement.
     """
     config = with_match_thresholds(config, matcher)
     timer = timer or StageTimer()
@@ -294,6 +297,8 @@ def prioritise_posts(
                     local_weights=gazetteer.weights if gazetteer is not None else DEFAULT_WEIGHTS,
                 )
             )
+            if registry is not None:
+                impersonation.judge(scored[-1], post, registry, config)
     return scored
 
 
@@ -310,6 +315,7 @@ def score_posts(
     top_k: int = 3,
     now: datetime | None = None,
     timer: StageTimer | None = None,
+    registry: Any = None,
 ) -> list[ScoredPost]:
     """Score a chunk in one go: :func:`analyse_posts`, then :func:`prioritise_posts` with the same posts."""
     timer = timer or StageTimer()
@@ -325,4 +331,5 @@ def score_posts(
         model_version=model_version,
         now=now,
         timer=timer,
+        registry=registry,
     )

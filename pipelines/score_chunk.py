@@ -12,7 +12,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from pipelines import store
+from pipelines import account_store, store
 from pipelines.runtime import ScoringContext, load_context
 from pipelines.score import Analysis, StageTimer, analyse_posts, prioritise_posts
 from saring.db import session_scope
@@ -92,15 +92,18 @@ def finish_chunk(
         model_version=context.model_version,
         now=now,
         timer=timer,
+        registry=context.registry,
     )
     with timer.stage("write"), session_scope(url) as session:
         stats = store.save_scores(session, scored, model_id=context.model_id)
+        flagged = account_store.save_flags(session, scored) if context.registry is not None else 0
     return {
         "posts": len(posts),
         "scored": stats.scored,
         "matches": stats.matches,
         "queue_added": stats.queue_added,
         "queue_updated": stats.queue_updated,
+        "impersonation_flagged": flagged,
         "auto_linked": sum(1 for s in scored if any(m.band == "auto" and m.known_hoax for m in s.matches)),
         "seconds": dict(timer.seconds),
     }

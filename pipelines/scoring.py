@@ -38,6 +38,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from pipelines.gazetteer import DEFAULT_WEIGHTS, Gazetteer, Place, PlaceMention, parse_gazetteer
 
@@ -211,6 +212,8 @@ class PostToScore:
     cluster_size: int = 1
     cluster_platforms: int = 1
     report_count: int = 0  # citizen reports in the issue cluster (issue 14)
+    author_handle: str | None = None  # for the impersonation signals (issue 13)
+    author_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +274,8 @@ class ScoredPost:
     kecamatan: str | None = None
     category: str | None = None
     stance: str = "unrelated"
+    #: pipelines.impersonation.Impersonation when a registry was given (issue 13)
+    impersonation: Any = None
 
     @property
     def best(self) -> MatchRow | None:

@@ -12,6 +12,7 @@ from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from pipelines.impersonation import display_name_of
 from pipelines.records import PostRecord, QuarantinedRecord
 from pipelines.scoring import KBInfo, PostToScore, ScoredPost
 from saring.db.base import utcnow
@@ -310,6 +311,8 @@ def posts_to_score(session: Session, post_ids: Sequence[int]) -> list[PostToScor
             Post.platform,
             Post.posted_at,
             Post.engagement,
+            Post.author_handle,
+            Post.raw,
             IssueCluster.post_count,
             IssueCluster.platform_counts,
         )
@@ -329,6 +332,8 @@ def posts_to_score(session: Session, post_ids: Sequence[int]) -> list[PostToScor
             cluster_size=int(row.post_count or 1),
             cluster_platforms=max(1, len([p for p, n in platforms.items() if n])),
             report_count=int(platforms.get("aduan", 0) or (1 if row.platform == "aduan" else 0)),
+            author_handle=row.author_handle,
+            author_name=display_name_of(row.raw),
         )
     return [by_id[i] for i in post_ids if i in by_id]
 

@@ -10,7 +10,12 @@ not touched.
 Output per post (a stable contract)::
 
     {"id", "queued", "priority", "hoax_probability", "stance": "spreads"|"refutes"|"unrelated"|"unclear",
-     "matches": [{"kb_id", "probability", "band"}], "reasons": [...]}
+     "matches": [{"kb_id", "probability", "band"}], "reasons": [...],
+     "impersonation": {"probability", "imitates": {"skpd", "platform", "handle", "label"} | null,
+                       "signals": [{"code", "value", "reason", "evidence"}]}}
+
+``impersonation`` is judged against the registry of official accounts (the database's, or a registry file);
+its probability is null when there is no registry.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ class TriageReport:
     read: int = 0
     written: int = 0
     queued: int = 0
+    impersonation: int = 0  # posts flagged as impersonation
     stances: dict[str, int] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
 
@@ -59,6 +65,7 @@ def posts_to_score(records: Sequence[PostRecord]) -> list[PostToScore]:
     (clusters of near-duplicates within the batch, by the collection's dedup index)."""
     from pipelines.collect import prepare_text
     from pipelines.dedup import DedupIndex
+    from pipelines.impersonation import display_name_of
 
     prepared = [prepare_text(r.text or "")[0] for r in records]
     index = DedupIndex()
@@ -81,6 +88,8 @@ def posts_to_score(records: Sequence[PostRecord]) -> list[PostToScore]:
             engagement=dict(record.engagement),
             cluster_size=size[clusters[i]],
             cluster_platforms=len(platforms[clusters[i]]),
+            author_handle=record.author_handle,
+            author_name=display_name_of(record.raw),
         )
         for i, record in enumerate(records)
     ]
@@ -105,8 +114,11 @@ def triage_records(
     now: datetime | None = None,
     kb_lookup: Callable | None = None,
     on_batch: Callable[[int], None] | None = None,
+    registry: Any = None,
 ) -> list[ScoredPost]:
     """The scored posts of a batch (post_id = position in ``records``); nothing is stored.
+
+    ``registry`` (official accounts) defaults to the context's, the database's registry.
 
     The whole batch is clustered at once (re-posts within it count towards spread); scoring goes in
     chunks of BATCH, like the score flow's.
@@ -114,6 +126,7 @@ def triage_records(
     from pipelines.score import analyse_posts, prioritise_posts
 
     posts = posts_to_score(records)
+    registry = registry if registry is not None else getattr(context, "registry", None)
     scored: list[ScoredPost] = []
     for start in range(0, len(posts), BATCH):
         chunk = posts[start : start + BATCH]
@@ -134,6 +147,7 @@ def triage_records(
             config=context.config,
             model_version=context.model_version,
             now=now,
+            registry=registry,
         )
         if on_batch:
             on_batch(len(chunk))
@@ -159,7 +173,15 @@ def triage_line(record: PostRecord, scored: ScoredPost) -> dict:
             for m in scored.matches
         ],
         "reasons": list(scored.reasons),
+        "impersonation": _impersonation(scored),
     }
+
+
+def _impersonation(scored: ScoredPost) -> dict:
+    judgement = scored.impersonation
+    if judgement is None:
+        return {"probability": None, "imitates": None, "signals": []}
+    return judgement.as_contract()
 
 
 def triage_file(
@@ -170,12 +192,15 @@ def triage_file(
     kb_lookup: Callable | None = None,
     now: datetime | None = None,
     on_batch: Callable[[int], None] | None = None,
+    registry: Any = None,
 ) -> TriageReport:
     """Triage every good line of ``input_path`` into ``output_path`` (written whole, then renamed)."""
     report = TriageReport()
     records = list(iter_records(input_path, report.errors))
     report.read = len(records)
-    scored = triage_records(records, context, now=now, kb_lookup=kb_lookup, on_batch=on_batch)
+    scored = triage_records(
+        records, context, now=now, kb_lookup=kb_lookup, on_batch=on_batch, registry=registry
+    )
     output_path = Path(output_path)
     output_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = output_path.with_name(output_path.name + ".tmp")
@@ -185,6 +210,7 @@ def triage_file(
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
             report.written += 1
             report.queued += line["queued"]
+            report.impersonation += bool(s.impersonation is not None and s.impersonation.flagged)
             report.stances[line["stance"]] = report.stances.get(line["stance"], 0) + 1
     tmp.replace(output_path)
     return report

@@ -528,3 +528,31 @@ def client_as(desk_app):
     yield make
     for client in clients:
         client.close()
+
+
+def seed_impersonation(session: Session, post_id: int) -> None:
+    """The demo registry, and the fake-Bupati post flagged as impersonation as the score flow writes it."""
+    from desk.services.accounts import import_accounts
+    from pipelines.account_store import save_flags
+    from pipelines.accounts import Registry, read_registry
+    from pipelines.demo_data import demo_path
+    from pipelines.impersonation import assess
+    from pipelines.scoring import ScoredPost
+
+    accounts = read_registry(demo_path("accounts_kotabaru.yaml"))
+    import_accounts(session, accounts, actor="uji")
+    post = session.get(Post, post_id)
+    post.author_handle = "bupatl.kotabaru"
+    post.platform = "facebook"
+    post.raw = {**(post.raw or {}), "author_name": "Bupati Kotabaru"}
+    judgement = assess(
+        Registry(accounts),
+        platform="facebook",
+        handle=post.author_handle,
+        display_name="Bupati Kotabaru",
+        text=post.text + " Rek BRI 0217010099885, WA 0852-4711-3390.",
+    )
+    scored = ScoredPost(post_id=post_id, priority=0.9, queue=True, components={}, band="none")
+    scored.impersonation = judgement
+    save_flags(session, [scored])
+    session.flush()

@@ -236,3 +236,52 @@ def test_admin_routing_page(page_for, desk_url):
     page.wait_for_url(f"{desk_url}/admin/rute?pesan=rute")
     assert "Hampang" in page.locator("table.grid").inner_text()
     _shot(page, "10-aturan-rute")
+
+
+def test_admin_registers_an_account_and_trc_opens_the_takedown_pack(page_for, desk_url, desk_seed, db_url):
+    """Issue 13: the registry edited on the desk, then the one-click takedown pack of a fake Bupati."""
+    from desk_fixtures import seed_impersonation
+
+    item_id = desk_seed.items["bupati"]
+    with session_scope(db_url) as session:
+        seed_impersonation(session, session.get(QueueItem, item_id).post_id)
+
+    admin = page_for()
+    _login(admin, desk_url, "admin")
+    admin.click("nav >> text=Akun resmi")
+    admin.wait_for_url(f"{desk_url}/admin/akun-resmi")
+    expect(admin.locator("[data-account='facebook:bupati.kotabaru']")).to_have_count(1)
+    admin.fill("#skpd", "dishub")
+    admin.fill("#skpd_name", "Dinas Perhubungan")
+    admin.select_option("#platform", "instagram")
+    admin.fill("#handle", "dishub.kotabaru")
+    admin.fill("#display_name", "Dishub Kotabaru")
+    admin.fill("#phones", "0811-5100-0400")
+    admin.click("#account-form button[type=submit]")
+    admin.wait_for_url(f"{desk_url}/admin/akun-resmi?pesan=akun")
+    expect(admin.locator("[data-account='instagram:dishub.kotabaru']")).to_contain_text("0811-5100-0400")
+    _shot(admin, "20-akun-resmi")
+    with session_scope(db_url) as session:
+        assert (
+            session.scalar(
+                select(func.count(AuditLog.id)).where(
+                    AuditLog.action == "account.add", AuditLog.actor == "admin.kominfo"
+                )
+            )
+            == 1
+        )
+
+    page = page_for()
+    _login(page, desk_url, "trc")
+    page.goto(f"{desk_url}/item/{item_id}")
+    expect(page.locator("[data-testid=impersonation]")).to_contain_text("meniru")
+    page.click("[data-testid=takedown-link]")
+    page.wait_for_url(f"{desk_url}/item/{item_id}/takedown")
+    expect(page.locator("[data-testid=impostor]")).to_contain_text("@bupatl.kotabaru")
+    expect(page.locator("[data-testid=genuine]")).to_contain_text("@bupati.kotabaru")
+    expect(page.locator("[data-testid=platform-report]")).to_contain_text("peniruan identitas")
+    expect(page.locator("[data-testid=police-report]")).to_contain_text("085247113390")
+    _shot(page, "21-paket-takedown")
+    with page.expect_download() as download:
+        page.click("[data-testid=takedown-json]")
+    assert download.value.suggested_filename == f"laporan-akun-palsu-{item_id}.json"

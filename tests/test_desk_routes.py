@@ -63,6 +63,12 @@ EXPECTED: dict[tuple[str, str], set[str] | None] = {
     ("GET", "/admin/laporan"): {"admin", "trc"},
     ("POST", "/admin/laporan/{report_id}/blokir"): {"admin", "trc"},
     ("POST", "/admin/laporan/blokir/{block_id}/buka"): {"admin", "trc"},
+    # registry of official accounts and the takedown pack (issue 13)
+    ("GET", "/admin/akun-resmi"): {"admin", "trc", "comms"},
+    ("POST", "/admin/akun-resmi"): {"admin"},
+    ("POST", "/admin/akun-resmi/{account_id}/hapus"): {"admin"},
+    ("GET", "/item/{item_id}/takedown"): {"admin", "trc", "analyst"},
+    ("GET", "/item/{item_id}/takedown.json"): {"admin", "trc", "analyst"},
 }
 # Logging out ends the session: those routes run last, each with a fresh login.
 LAST = {("POST", "/keluar"), ("POST", "/api/logout")}

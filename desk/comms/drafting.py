@@ -181,6 +181,12 @@ def build_draft(session: Session, item_id: int, comms: CommsSettings) -> Clarifi
         source = f"Keterangan resmi {skpd}" if skpd else f"Tim Reaksi Cepat {comms.resolved_pemda_name()}"
         source_url = None
     urls = [p.url for p in cluster_posts(session, post) if p.url and p.platform != "whatsapp"]
+    from desk.services.takedown import waspada_parts  # issue 13: a fake official account
+
+    waspada = waspada_parts(session, item, comms.resolved_pemda_name())
+    if waspada is not None:
+        title, facts, source = waspada
+        source_url = None
     return ClarificationDraft(
         queue_item_id=item.id,
         verdict=verdict.verdict,

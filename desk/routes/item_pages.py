@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from desk.auth import Officer, get_db, officer
+from desk.services.accounts import flag_for_item
 from desk.services.assignments import AssignInput, assign, pics_of, set_followup
 from desk.services.decisions import StaleItemError, VerdictInput, add_comment, decide
 from desk.services.evidence import build_evidence_pack
@@ -51,6 +52,7 @@ def item_page(
             "values": values or {},
             "conflict": conflict,
             "can": current.viewer.can,
+            "impersonation": flag_for_item(db, detail.item),
         },
         status_code=status,
     )

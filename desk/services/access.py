@@ -33,6 +33,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # --- citizen reports (issue 14): reporter data is TRC/admin only ---
     "reports.view": frozenset({"admin", "trc"}),
     "reports.block": frozenset({"admin", "trc"}),
+    # --- registry of official accounts (issue 13) ---
+    "accounts.view": frozenset({"admin", "trc", "comms"}),
+    "accounts.edit": frozenset({"admin"}),
 }
 
 
@@ -79,6 +82,20 @@ def load_item(session: Session, item_id: int, viewer: Viewer) -> QueueItem:
         raise NotFound(f"queue item {item_id}")
     if viewer.is_pic:
         skpd_id = session.scalar(select(Assignment.skpd_id).where(Assignment.queue_item_id == item_id))
-        if skpd_id is None or skpd_id != viewer.skpd_id:
+        if (skpd_id is None or skpd_id != viewer.skpd_id) and not _copied_to(session, item, viewer):
             raise Forbidden("item of another SKPD")
     return item
+
+
+def _copied_to(session: Session, item: QueueItem, viewer: Viewer) -> bool:
+    """An impersonation item is copied to the impersonated official's SKPD (issue 13)."""
+    from saring.db.tables.accounts import ImpersonationFlag
+    from saring.db.tables.desk import Skpd
+
+    if item.category != "akun_palsu" or viewer.skpd_id is None:
+        return False
+    code = session.scalar(select(Skpd.code).where(Skpd.id == viewer.skpd_id))
+    flag_skpd = session.scalar(
+        select(ImpersonationFlag.skpd).where(ImpersonationFlag.post_id == item.post_id)
+    )
+    return code is not None and code == flag_skpd

@@ -37,6 +37,7 @@ DEFAULT_RULES: dict[str | None, str] = {
     "kesehatan": "dinkes",
     "pemilu": "kesbangpol",
     "penipuan": "diskominfo",
+    "akun_palsu": "diskominfo",  # the impersonated official's SKPD gets a copy (tembusan), see route_item
     "pendidikan": "disdik",
     "infrastruktur": "pupr",
     "keamanan": "satpolpp",
@@ -176,9 +177,20 @@ def route_item(
             "kecamatan": item.kecamatan,
             "rule_id": rule.id,
             "tier": priority_tier(item.priority),
+            **_copy_to(session, item),
         },
     )
     return assignment
+
+
+def _copy_to(session: Session, item: QueueItem) -> dict:
+    """For an impersonation item: the impersonated official's SKPD, who gets a copy (and may view it)."""
+    if item.category != "akun_palsu":
+        return {}
+    from saring.db.tables.accounts import ImpersonationFlag
+
+    skpd = session.scalar(select(ImpersonationFlag.skpd).where(ImpersonationFlag.post_id == item.post_id))
+    return {"tembusan": skpd} if skpd else {}
 
 
 def route_new_items(session: Session, kecamatan_names: Sequence[str], *, limit: int = 500) -> int:

@@ -60,6 +60,15 @@ def _print_report(report) -> None:  # noqa: ANN001 (pipelines.demo.DemoReport, i
         text = row.text if len(row.text) <= 200 else row.text[:197] + "…"
         console.print(f"    [italic]{escape(text)}[/italic]", highlight=False)
         console.print(f"    [dim]why: {escape('; '.join(row.reasons))}[/dim]", highlight=False)
+    if report.impersonation:
+        console.rule(f"[bold]{len(report.impersonation)} fake official accounts / fraud caught")
+        for row in report.impersonation:
+            console.print(
+                f"[bold][{row['probability']:.2f}][/bold] {row['platform']} @{escape(row['author'] or '')} "
+                f"→ imitates {escape(row['imitates'] or '?')}",
+                highlight=False,
+            )
+            console.print(f"    [dim]why: {escape('; '.join(row['signals']))}[/dim]", highlight=False)
     console.print(
         f"Done in {report.seconds:.0f} s. Review the queue in the browser: "
         "`saring users add admin --role admin`, then `saring desk`."

@@ -9,6 +9,7 @@ quiet_offline_environment()
 import typer  # noqa: E402
 
 from saring.cli import (  # noqa: E402
+    accounts_cmds,
     classify_cmds,
     comms_cmds,
     demo_cmds,
@@ -46,6 +47,7 @@ for module in (
     flows_cmds,
     desk_cmds,
     comms_cmds,
+    accounts_cmds,
 ):
     module.register(app)
 

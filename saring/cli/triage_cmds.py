@@ -27,8 +27,16 @@ def triage_cmd(
         "--output",
         "-o",
         dir_okay=False,
-        help='JSONL, one {"id", "queued", "priority", "hoax_probability", "stance", "matches", "reasons"} '
-        "per post",
+        help='JSONL, one {"id", "queued", "priority", "hoax_probability", "stance", "matches", "reasons", '
+        '"impersonation"} per post',
+    ),
+    accounts: Path | None = typer.Option(
+        None,
+        "--accounts",
+        exists=True,
+        dir_okay=False,
+        help="Registry of official accounts (CSV/YAML) to judge impersonation against, instead of the "
+        "database's (`saring accounts import`)",
     ),
 ) -> None:
     """Judge posts as the score flow does (match, verify, stance, classify, prioritise); nothing is queued."""
@@ -37,6 +45,16 @@ def triage_cmd(
     from pipelines.triage import stored_kb_lookup, triage_file
 
     context = load_context()
+    registry = None
+    if accounts is not None:
+        from pipelines.accounts import Registry, read_registry
+
+        registry = Registry(read_registry(accounts))
+    elif context.registry is None:
+        err_console.print(
+            "[yellow]warning:[/] no registry of official accounts: impersonation is not judged "
+            "(run `saring accounts import FILE` or pass --accounts FILE)"
+        )
     if context.matcher is None:
         err_console.print(
             "[yellow]warning:[/] no KB index: posts are judged without matching "
@@ -53,13 +71,15 @@ def triage_cmd(
             context,
             kb_lookup=stored_kb_lookup(),
             on_batch=lambda n: progress.advance(task, n),
+            registry=registry,
         )
         progress.update(task, completed=total)
     for error in report.errors:
         err_console.print(f"{error}", markup=False, highlight=False)
     stances = ", ".join(f"{k} {v}" for k, v in sorted(report.stances.items()))
     console.print(
-        f"{report.written} posts -> {output_path}: [bold]{report.queued} would be queued[/]; "
+        f"{report.written} posts -> {output_path}: [bold]{report.queued} would be queued[/], "
+        f"{report.impersonation} impersonation; "
         f"stance: {stances}; [red]{len(report.errors)} bad lines skipped[/]"
     )
 
