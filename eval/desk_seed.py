@@ -18,7 +18,6 @@ from saring.db.tables.core import AuditLog, KBItem, Match, Post, QueueItem, Sour
 from saring.db.tables.desk import Assignment
 
 PLATFORMS = ["facebook", "whatsapp", "tiktok", "x", "instagram", "youtube", "web"]
-CATEGORIES = [c for c in DEFAULT_RULES if c]
 CLAIMS = {
     "bansos": "Pendaftaran BLT Rp{n}00 ribu untuk warga {kec} dibuka lewat tautan, isi NIK sebelum {d} Juni",
     "rekrutmen": "Formasi PPPK Pemkab Kotabaru dibuka {n}00 kursi tanpa tes, cukup bayar biaya administrasi",
@@ -31,6 +30,7 @@ CLAIMS = {
     "keamanan": "Penculikan anak marak di {kec}, {n} kasus dalam seminggu, jangan biarkan anak keluar rumah",
     "energi": "Elpiji 3 kg langka di {kec}, harga tembus Rp{n}0 ribu, SPBU tutup sampai akhir bulan",
 }
+CATEGORIES = [c for c in DEFAULT_RULES if c and c in CLAIMS]  # not akun_palsu (issue 13): no claim here
 FRAMES = [
     "{claim}. Sebarkan!",
     "INFO PENTING: {claim}!!",

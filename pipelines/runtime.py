@@ -70,6 +70,7 @@ class ScoringContext:
     top_k: int
     #: the registry of official accounts (pipelines.accounts.Registry), None when the database has none
     registry: Any | None = None
+    registry_stamp: tuple | None = None
 
     @property
     def model_id(self) -> str:
@@ -138,15 +139,17 @@ def load_context(settings: Settings | None = None, *, url: str | None = None) ->
         _active_judge(),
         settings.recency_half_life_hours,
         settings.match_top_k,
-        _registry_stamp(url),
     )
+    stamp = _registry_stamp(url)
     with _LOCK:
         context = _CONTEXTS.get(key)
         if context is None:
             context = _build(settings, url, index_dir, version, folder, gaz)
-            context.registry = _registry(url, context.gazetteer)
             _CONTEXTS.clear()  # one live context per process: an old model or index is let go
             _CONTEXTS[key] = context
+        if context.registry_stamp != stamp:  # a registry change reloads the registry alone
+            context.registry = _registry(url, context.gazetteer, stamp)
+            context.registry_stamp = stamp
         return context
 
 
@@ -164,12 +167,12 @@ def _registry_stamp(url: str) -> tuple | None:
         return None
 
 
-def _registry(url: str, gazetteer: Gazetteer | None) -> Any | None:
+def _registry(url: str, gazetteer: Gazetteer | None, stamp: tuple | None) -> Any | None:
     """The registry of official accounts (None when empty: no impersonation signals without it)."""
     from pipelines.account_store import load_registry
     from saring.db import session_scope
 
-    if not (_registry_stamp(url) or (0,))[0]:
+    if not (stamp or (0,))[0]:
         return None
     with session_scope(url) as session:
         registry = load_registry(session, kabupaten=gazetteer.kabupaten if gazetteer else "Kotabaru")
