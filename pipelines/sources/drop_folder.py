@@ -11,8 +11,8 @@ CSV: the same columns, engagement as ``likes, shares, comments, views`` (``engag
 ``media`` (optional): images of the post, ``[{"path": "img/poster.jpg"}, {"url": "https://…"}]``; a path is
 relative to the record's file and must stay in its folder, an URL is fetched only when the source sets
 ``options.fetch_media: true``. A post with media may have an empty ``text`` (the text is then read in
-its images). ``id`` (a string), ``platform``, ``text`` and ``posted_at`` are required; a naive ``posted_at`` is read in
-``options.timezone`` (default WITA); ``options.platform`` fills a missing platform.
+its images). ``id`` (a string), ``platform``, ``text`` and ``posted_at`` are required; a naive
+``posted_at`` is read in ``options.timezone`` (default WITA); ``options.platform`` fills a missing platform.
 
 Cursor: ``{"files": {"<name>": {"offset": <characters consumed>, "line": <lines consumed>,
 "sha256": "<hash of the consumed prefix>"}}}``. A re-run resumes each file where it stopped when the
@@ -76,10 +76,8 @@ def parse_post(
         raise RecordError(f"id has wrong type {type(record['id']).__name__} (must be a string)")
     post_id = require_id(record.get("id"), "id")
     media = media_refs(record.get("media"), base_dir=base_dir, options=options)
-    if media and record.get("text") in (None, ""):
-        text = ""  # an image-only post: its words are in the picture
-    else:
-        text = require_text(record.get("text"))
+    # an image-only post may have no text: its words are in the picture
+    text = "" if media and record.get("text") in (None, "") else require_text(record.get("text"))
     platform = normalise_platform(record.get("platform") or default_platform)
     counts = record.get("engagement")
     if counts is None:
