@@ -68,6 +68,8 @@ class ScoringContext:
     gazetteer: Gazetteer | None
     config: ScoringConfig
     top_k: int
+    #: pHash distance at or below which a post's image is a KB item's image (issue 12)
+    image_max_distance: int = 8
 
     @property
     def model_id(self) -> str:
@@ -136,6 +138,7 @@ def load_context(settings: Settings | None = None, *, url: str | None = None) ->
         _active_judge(),
         settings.recency_half_life_hours,
         settings.match_top_k,
+        settings.image_match_max_distance,
     )
     with _LOCK:
         context = _CONTEXTS.get(key)
@@ -179,7 +182,16 @@ def _build(
         version or "none",
         gazetteer.kabupaten if gazetteer else "none",
     )
-    return ScoringContext(encoder, matcher, classifier, version, gazetteer, config, settings.match_top_k)
+    return ScoringContext(
+        encoder,
+        matcher,
+        classifier,
+        version,
+        gazetteer,
+        config,
+        settings.match_top_k,
+        settings.image_match_max_distance,
+    )
 
 
 def _classifier_body(encoder: SharedEncoder, folder: str) -> Any | None:

@@ -211,6 +211,7 @@ class PostToScore:
     cluster_size: int = 1
     cluster_platforms: int = 1
     report_count: int = 0  # citizen reports in the issue cluster (issue 14)
+    image_hashes: tuple[str, ...] = ()  # perceptual hashes of the post's images (issue 12)
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,6 +368,12 @@ def score_one(
             f"(peluang menyebarkan {_fmt(refuted.p_spreads or 0.0)}), tidak masuk antrean"
         )
     for m in matches:
+        if (m.evidence or {}).get("image_distance") is not None and m.known_hoax:
+            from pipelines.image_matching import image_reason
+
+            reasons.append(image_reason(m))
+            if m.probability is None:
+                continue
         if m.probability is not None:
             reasons.extend(_judged_reasons(m))
         elif m.band == "auto" and m.known_hoax:
