@@ -20,21 +20,24 @@ def triage_cmd(
         exists=True,
         dir_okay=False,
         help='JSONL post records: "id", "text", optional "platform", "author_handle", "url", "posted_at", '
-        '"engagement"',
+        '"engagement", "media" ([{"path": …} relative to the file, or {"url": …}])',
     ),
     output_path: Path = typer.Option(
         ...,
         "--output",
         "-o",
         dir_okay=False,
-        help='JSONL, one {"id", "queued", "priority", "hoax_probability", "stance", "matches", "reasons"} '
-        "per post",
+        help='JSONL, one {"id", "queued", "priority", "hoax_probability", "stance", "matches", "reasons", '
+        '"ocr_text", "image_matches", "media_errors"} per post',
+    ),
+    fetch_media: bool = typer.Option(
+        False, "--fetch-media", help="Fetch media given by URL (local paths are always read)"
     ),
 ) -> None:
     """Judge posts as the score flow does (match, verify, stance, classify, prioritise); nothing is queued."""
     from factcheck_kb.match_io import count_lines
     from pipelines.runtime import load_context
-    from pipelines.triage import stored_kb_lookup, triage_file
+    from pipelines.triage import stored_image_index, stored_kb_lookup, triage_file
 
     context = load_context()
     if context.matcher is None:
@@ -53,6 +56,8 @@ def triage_cmd(
             context,
             kb_lookup=stored_kb_lookup(),
             on_batch=lambda n: progress.advance(task, n),
+            fetch_media=fetch_media,
+            image_index=stored_image_index(),
         )
         progress.update(task, completed=total)
     for error in report.errors:
