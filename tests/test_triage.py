@@ -77,11 +77,9 @@ def test_triage_writes_the_contract_and_reports_bad_lines(cli, demo_kb, tmp_path
     assert [r["id"] for r in rows] == ["fish", "moon", "debunk"]
     by_id = {r["id"]: r for r in rows}
     for row in rows:
-        assert set(row) == {"id", "queued", "priority", "hoax_probability", "stance", "matches", "reasons"} | {
-            "ocr_text",  # issue 12 adds these three, for posts with images
-            "image_matches",
-            "media_errors",
-        }
+        contract = {"id", "queued", "priority", "hoax_probability", "stance", "matches", "reasons"}
+        # issue 12 adds three keys, for posts with images
+        assert set(row) == contract | {"ocr_text", "image_matches", "media_errors"}
         assert row["ocr_text"] is None and row["image_matches"] == [] == row["media_errors"]
         assert row["stance"] in ("spreads", "refutes", "unrelated", "unclear")
         for m in row["matches"]:
