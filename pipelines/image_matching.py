@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from pipelines.scoring import KBInfo, MatchRow, PostToScore, is_known_hoax
-from saring.media.phash import DEFAULT_MAX_DISTANCE, HashHit, HashIndex
+from saring.media.phash import BITS, DEFAULT_MAX_DISTANCE, HashHit, HashIndex
 
 #: P(same claim) an image match stands for: the same picture is the same claim (the judge keeps the stance)
 IMAGE_PROBABILITY = 0.99
@@ -30,7 +30,7 @@ def image_hits(
 def image_reason(row: MatchRow) -> str:
     """The reviewer's line for a match found by image."""
     distance = (row.evidence or {}).get("image_distance")
-    return f"gambar sama dengan gambar cek fakta {row.kb_id} (jarak pHash {distance} dari 64)"
+    return f"gambar sama dengan gambar cek fakta {row.kb_id} (jarak pHash {distance} dari {BITS} bit)"
 
 
 def merge_image_matches(
@@ -61,7 +61,7 @@ def merge_image_matches(
             MatchRow(
                 kb_id=hit.key,
                 rank=0,
-                score=round(1.0 - hit.distance / 64.0, 4),
+                score=round(1.0 - hit.distance / BITS, 4),
                 band="auto",
                 known_hoax=is_known_hoax(info.verdict if info else None),
                 evidence=evidence_extra,

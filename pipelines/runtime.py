@@ -69,7 +69,7 @@ class ScoringContext:
     config: ScoringConfig
     top_k: int
     #: pHash distance at or below which a post's image is a KB item's image (issue 12)
-    image_max_distance: int = 8
+    image_max_distance: int = 28
 
     @property
     def model_id(self) -> str:

@@ -86,7 +86,7 @@ class Settings(BaseSettings):
     ocr_enabled: bool = Field(default=True, description="Read the text in images with Tesseract")
     ocr_languages: str = Field(default="ind", description="Tesseract languages, e.g. ind or ind+eng")
     image_match_max_distance: int = Field(
-        default=8, description="pHash Hamming distance (of 64) at or below which two images are the same"
+        default=28, description="pHash Hamming distance (of 256) at or below which two images are the same"
     )
     # --- end of media block ---
 

@@ -410,13 +410,17 @@ def test_demo_flags_items_with_reasons_and_is_idempotent(
     monkeypatch.setenv("SARING_ENCODER_MODEL", ENCODER)
     reset_settings()
     report = run_demo(get_settings(), limit=10)
-    assert report.counts["posts"] == 239 and report.counts["quarantined"] == 5
+    assert report.counts["posts"] == 239 + 6 and report.counts["quarantined"] == 5  # + the image posts
+    assert report.ocr.startswith(("tesseract", "NOT AVAILABLE"))
+    if report.ocr.startswith("tesseract"):  # issue 12: every image-only hoax lands on its fact check
+        assert all(outcome["ok"] for outcome in report.image_posts.values()), report.image_posts
     assert report.classifier_version == "v1" and report.classifier_trained
     assert report.items and all(item.reasons for item in report.items)
     assert any(r.startswith("probabilitas hoaks") for r in report.items[0].reasons)
     again = run_demo(get_settings(), limit=10)
     assert again.counts == report.counts and not again.classifier_trained
     assert again.collected["demo-posts"]["added"] == 0 and again.scored["posts"] == 0
+    assert again.collected["demo-media-posts"]["added"] == 0
     json.dumps([item.reasons for item in again.items])  # plain data the CLI can print
 
 

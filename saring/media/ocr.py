@@ -56,6 +56,12 @@ def languages_installed(binary: str | None = None) -> frozenset[str]:
         return frozenset()
 
 
+def tesseract_version() -> str:
+    import pytesseract
+
+    return str(pytesseract.get_tesseract_version())
+
+
 def require_tesseract(languages: str = DEFAULT_LANGUAGES) -> None:
     """Raise :class:`OcrUnavailable` with the install hint unless Tesseract has every language asked for."""
     have = languages_installed()

@@ -22,8 +22,8 @@ class MediaFile(Base):
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     size: Mapped[int] = mapped_column(Integer)
-    #: pHash of the whole image and of its content box, hex, ``<whole>:<box>``
-    phash: Mapped[str] = mapped_column(String(40), index=True)
+    #: 256-bit pHash of each view of the image (saring.media.phash), hex, joined by ``:``
+    phash: Mapped[str] = mapped_column(String(300))
     ocr_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -24,15 +24,12 @@ def upgrade() -> None:
         sa.Column("width", sa.Integer(), nullable=False),
         sa.Column("height", sa.Integer(), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
-        sa.Column("phash", sa.String(length=40), nullable=False),
+        sa.Column("phash", sa.String(length=300), nullable=False),
         sa.Column("ocr_text", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_media_files")),
         sa.UniqueConstraint("sha256", name=op.f("uq_media_files_sha256")),
     )
-    with op.batch_alter_table("media_files", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_media_files_phash"), ["phash"], unique=False)
-
     op.create_table(
         "post_media",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -85,7 +82,7 @@ def downgrade() -> None:
     for table, indexes in (
         ("kb_media", ("ix_kb_media_media_id", "ix_kb_media_kb_item_id")),
         ("post_media", ("ix_post_media_media_id", "ix_post_media_post_id")),
-        ("media_files", ("ix_media_files_phash",)),
+        ("media_files", ()),
     ):
         with op.batch_alter_table(table, schema=None) as batch_op:
             for index in indexes:
