@@ -60,7 +60,8 @@ def test_an_image_is_stored_once_by_sha256_and_bad_ones_get_a_reason(tmp_path):
     assert reasons[3].startswith("media file not found")
     assert reasons[4].startswith("media path outside the source's folder")
     assert reasons[5] == "media entry has wrong type int"
-    too_big = process_media([MediaRef(path=str(tmp_path / "a.png"))], _options(tmp_path, limits=MediaLimits(10)))
+    ref = MediaRef(path=str(tmp_path / "a.png"))
+    too_big = process_media([ref], _options(tmp_path, limits=MediaLimits(10)))
     assert too_big.problems[0].reason.startswith("media too large")
 
 
@@ -88,7 +89,8 @@ def test_urls_are_fetched_only_where_the_source_allows(tmp_path):
         url = f"http://127.0.0.1:{server.server_port}"
         off = process_media(media_refs([{"url": f"{url}/poster.png"}], base_dir=None), _options(tmp_path))
         assert not off.images and "fetching media URLs is off" in off.problems[0].reason
-        refs = media_refs([f"{url}/poster.png", f"{url}/gone.png"], base_dir=None, options={"fetch_media": True})
+        urls = [f"{url}/poster.png", f"{url}/gone.png"]
+        refs = media_refs(urls, base_dir=None, options={"fetch_media": True})
         on = process_media(refs, _options(tmp_path))
         assert len(on.images) == 1 and on.images[0].size == len(body)
         assert "answered 404" in on.problems[0].reason
@@ -121,7 +123,8 @@ def test_ocr_reads_a_poster_and_a_dark_chat(tmp_path):
     (tmp_path / "poster.jpg").write_bytes(b"")
     render.save(render.jpeg(POSTER, 30), tmp_path / "poster.jpg")
     render.save(chat, tmp_path / "chat.png")
-    result = process_media(media_refs(["poster.jpg", "chat.png"], base_dir=tmp_path), _options(tmp_path, ocr=True))
+    refs = media_refs(["poster.jpg", "chat.png"], base_dir=tmp_path)
+    result = process_media(refs, _options(tmp_path, ocr=True))
     words = result.ocr_text.lower()
     for word in ("bantuan", "600.000", "bupati", "kotabaru", "pdam", "tercemar", "bakteri"):
         assert word in words, (word, words)

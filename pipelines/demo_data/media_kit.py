@@ -86,8 +86,8 @@ KB_ITEMS = (
         "verdict": "HOAKS",
         "category": "bansos",
         "title": "[HOAKS] Poster Bantuan Tunai Rp600.000 dari Bupati Kotabaru lewat Formulir Online",
-        "claim_text": "Poster: setiap KK di Kotabaru menerima bantuan tunai Rp600.000 dari Bupati, daftar lewat "
-        "formulir online dengan NIK dan nomor KK.",
+        "claim_text": "Poster: setiap KK di Kotabaru menerima bantuan tunai Rp600.000 dari Bupati, "
+        "daftar lewat formulir online dengan NIK dan nomor KK.",
         "explanation": "Bupati Kotabaru tidak pernah mengumumkan bantuan tunai Rp600.000 per KK. Situs pada "
         "poster bukan situs pemerintah dan meminta NIK serta nomor KK untuk mencuri data pribadi.",
         "conclusion": "Poster bantuan tunai Rp600.000 dari Bupati Kotabaru adalah hoaks.",
