@@ -82,13 +82,15 @@ def make_sample(rng: random.Random, kind: str | None = None) -> Sample:
         size = rng.choice([20, 22, 24, 26])
         messages = [(sentence(rng), False), ("Serius ini?", True), (sentence(rng), False)]
         image = render.chat_screenshot(messages, dark=kind == "chat_dark", text_size=size, font_name=name)
-        return Sample(kind, image, "\n".join(m for m, _ in messages), name, size)
+        head = "09:41 4G 87%\nGrup Warga RT 05\n"  # the status and app bars are text in the image too
+        return Sample(kind, image, head + "\n".join(m for m, _ in messages), name, size)
     if kind == "letter":
         size = rng.choice([20, 22, 24])
         body = " ".join(sentence(rng) for _ in range(3))
-        image = render.letter("PENGUMUMAN " + rng.choice(["PENERIMAAN PPPK", "BANTUAN SOSIAL"]), body,
-                              text_size=size, font_name=name)
-        return Sample(kind, image, body, name, size)
+        heading = "PENGUMUMAN " + rng.choice(["PENERIMAAN PPPK", "BANTUAN SOSIAL"])
+        image = render.letter(heading, body, text_size=size, font_name=name)
+        head = "PEMERINTAH KABUPATEN KOTABARU\nBADAN KEPEGAWAIAN DAERAH\n" + heading
+        return Sample(kind, image, head + "\n" + body, name, size)
     return Sample("photo", render.photo(rng.randint(0, 10**9)), "", "", 0)
 
 
