@@ -146,3 +146,30 @@ def test_the_drop_folder_keeps_media_and_the_text_still_goes_through(tmp_path):
     assert first.media[0].path == str((tmp_path / "img" / "poster.png").resolve())
     assert first.media[1].url and not first.media[1].fetch
     assert image_only.text == "" and image_only.media
+
+
+def test_x_api_v2_keeps_includes_media_only_where_fetching_is_allowed():
+    from pipelines.sources.x_api_v2 import parse_response
+
+    page = {
+        "data": [
+            {
+                "id": "1790000000000000001",
+                "text": "cek ini!!",
+                "created_at": "2026-10-01T00:00:00.000Z",
+                "author_id": "42",
+                "attachments": {"media_keys": ["3_1", "7_2"]},
+            }
+        ],
+        "includes": {
+            "users": [{"id": "42", "username": "ktb_update"}],
+            "media": [
+                {"media_key": "3_1", "type": "photo", "url": "https://pbs.twimg.example/media/a.jpg"},
+                {"media_key": "7_2", "type": "video", "preview_image_url": "https://pbs.twimg.example/b.jpg"},
+            ],
+        },
+    }
+    [post] = parse_response(page, source_name="x", options={"fetch_media": True}).posts
+    assert [m.url for m in post.media] == ["https://pbs.twimg.example/media/a.jpg", "https://pbs.twimg.example/b.jpg"]
+    assert all(m.fetch for m in post.media)
+    assert parse_response(page, source_name="x").posts[0].media == []
