@@ -173,3 +173,29 @@ def test_x_api_v2_keeps_includes_media_only_where_fetching_is_allowed():
     assert [m.url for m in post.media] == ["https://pbs.twimg.example/media/a.jpg", "https://pbs.twimg.example/b.jpg"]
     assert all(m.fetch for m in post.media)
     assert parse_response(page, source_name="x").posts[0].media == []
+
+
+def test_telegram_export_photos_beside_the_json_become_media(tmp_path):
+    import json
+
+    from pipelines.sources.telegram import read as read_telegram
+
+    render.save(POSTER, tmp_path / "photos" / "photo_1@01-10-2026_08-00-00.jpg")
+    export = {
+        "name": "Info Kotabaru",
+        "type": "public_channel",
+        "id": 99,
+        "messages": [
+            {"id": 1, "type": "message", "date_unixtime": "1790000000", "text": "",
+             "photo": "photos/photo_1@01-10-2026_08-00-00.jpg"},
+            {"id": 2, "type": "message", "date_unixtime": "1790000100", "text": "",
+             "photo": "(File not included. Change data exporting settings to download.)"},
+            {"id": 3, "type": "message", "date_unixtime": "1790000200", "text": "cek ini!!",
+             "photo": "photos/photo_1@01-10-2026_08-00-00.jpg"},
+        ],
+    }
+    (tmp_path / "result.json").write_text(json.dumps(export), encoding="utf-8")
+    result = read_telegram(tmp_path / "result.json", source_name="tg")
+    assert [p.external_id for p in result.posts] == ["99/1", "99/3"]  # the photo-less one is skipped
+    assert all(p.media and p.media[0].path.endswith(".jpg") for p in result.posts)
+    assert result.posts[0].text == ""
