@@ -199,3 +199,28 @@ def test_telegram_export_photos_beside_the_json_become_media(tmp_path):
     assert [p.external_id for p in result.posts] == ["99/1", "99/3"]  # the photo-less one is skipped
     assert all(p.media and p.media[0].path.endswith(".jpg") for p in result.posts)
     assert result.posts[0].text == ""
+
+
+def test_youtube_thumbnails_and_tiktok_covers_where_fetching_is_allowed(tmp_path):
+    import json
+
+    from pipelines.sources.tiktok import read as read_tiktok
+    from pipelines.sources.youtube import read as read_youtube
+
+    (tmp_path / "yt.json").write_text(json.dumps({"items": [{
+        "kind": "youtube#video", "id": "abc123",
+        "snippet": {"title": "Banjir Sampanahan", "publishedAt": "2026-10-01T00:00:00Z", 
+                    "channelTitle": "Kabar",
+                    "thumbnails": {"default": {"url": "https://i.ytimg.example/vi/abc123/default.jpg"},
+                                   "high": {"url": "https://i.ytimg.example/vi/abc123/hqdefault.jpg"}}},
+    }]}), encoding="utf-8")
+    allowed = {"fetch_media": True}
+    [video] = read_youtube(tmp_path / "yt.json", source_name="yt", options=allowed).posts
+    assert [m.url for m in video.media] == ["https://i.ytimg.example/vi/abc123/hqdefault.jpg"]
+    assert read_youtube(tmp_path / "yt.json", source_name="yt").posts[0].media == []
+    (tmp_path / "tt.json").write_text(json.dumps({"data": {"videos": [{
+        "id": 7301, "video_description": "cek ini!!", "create_time": 1790000000, "username": "kabar.pamukan",
+        "cover_image_url": "https://p16.tiktokcdn.example/cover.jpeg",
+    }]}}), encoding="utf-8")
+    [clip] = read_tiktok(tmp_path / "tt.json", source_name="tt", options=allowed).posts
+    assert [m.url for m in clip.media] == ["https://p16.tiktokcdn.example/cover.jpeg"] and clip.media[0].fetch
