@@ -209,7 +209,7 @@ def test_youtube_thumbnails_and_tiktok_covers_where_fetching_is_allowed(tmp_path
 
     (tmp_path / "yt.json").write_text(json.dumps({"items": [{
         "kind": "youtube#video", "id": "abc123",
-        "snippet": {"title": "Banjir Sampanahan", "publishedAt": "2026-10-01T00:00:00Z", 
+        "snippet": {"title": "Banjir Sampanahan", "publishedAt": "2026-10-01T00:00:00Z",
                     "channelTitle": "Kabar",
                     "thumbnails": {"default": {"url": "https://i.ytimg.example/vi/abc123/default.jpg"},
                                    "high": {"url": "https://i.ytimg.example/vi/abc123/hqdefault.jpg"}}},
