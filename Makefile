@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench-retrieval bench-classifier bench-flow bench-desk bench-reports bench-impersonation clean
+.PHONY: demo test lint bench-retrieval bench-classifier bench-flow bench-desk bench-reports bench-impersonation bench-media clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	bash scripts/ensure_test_services.sh ocr
 	$(BIN)/saring demo
 
 test: $(STAMP)
@@ -41,6 +42,11 @@ bench-reports: $(STAMP)
 
 bench-impersonation: $(STAMP)
 	$(BIN)/python -m eval.impersonation
+bench-media: $(STAMP)
+	bash scripts/ensure_test_services.sh ocr
+	$(BIN)/python -m eval.ocr
+	$(BIN)/python -m eval.image_dedup
+	$(BIN)/python -m eval.media_e2e
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -36,6 +36,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     index: UpdateStats | None = None
+    images: int = 0  # images stored and linked to KB items (issue 12)
 
 
 def _settings():
@@ -104,8 +105,12 @@ def import_path(
     show_progress: bool = False,
     progress: Progress | None = None,
     on_embedded: Embedded | None = None,
+    fetch_images: bool = False,
 ) -> ImportReport:
-    """Read a KB file (format detected when not given), upsert it into the database, update the index."""
+    """Read a KB file (format detected when not given), upsert it into the database, update the index.
+
+    Images the records carry are stored and linked (a path relative to the file; an URL only with
+    ``fetch_images``)."""
     from factcheck_kb.importers import read
     from factcheck_kb.store import upsert_factchecks
     from saring.db.session import session_scope
@@ -117,6 +122,20 @@ def import_path(
         progress(f"storing {len(result.records)} records")
     with session_scope(url) as session:
         stats = upsert_factchecks(session, result.records)
+        if any(r.images for r in result.records):
+            from factcheck_kb.images import attach_images
+            from saring.media.ingest import MediaOptions
+
+            images = attach_images(
+                session,
+                result.records,
+                MediaOptions.from_settings(_settings()),
+                base_dir=Path(path).parent,
+                fetch=fetch_images,
+                source_file=str(path),
+            )
+            report.images = images.attached
+            report.errors.extend(images.errors)
     report.inserted, report.updated, report.unchanged = stats.inserted, stats.updated, stats.unchanged
     if update_index:
         report.index = sync_index(

@@ -26,10 +26,14 @@ class FactCheck:
     references: list[str] = field(default_factory=list)
     language: str = "id"
     text_quality: str | None = None
+    #: images the fact check carries (ClaimReview ``image``, a clarification's card): paths or URLs, as
+    #: given; stored and hashed on import, never part of the text index
+    images: list[str] = field(default_factory=list)
 
     def content_hash(self) -> str:
         """Hash of everything that matters for indexing and display; changes mean re-embedding."""
         payload = asdict(self)
+        payload.pop("images", None)  # images do not change what is embedded
         payload["published_date"] = self.published_date.isoformat() if self.published_date else None
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()

@@ -69,6 +69,49 @@ def _touch(cluster: IssueCluster, platform: str, posted_at: datetime | None) -> 
     cluster.updated_at = utcnow()
 
 
+class _ImageClusters:
+    """Which issue cluster a post's images already belong to (clustered posts, and earlier posts of the
+    batch), by the calibrated pHash distance."""
+
+    def __init__(self, session: Session, post_ids: Sequence[int]) -> None:
+        from pipelines.store import post_image_hashes
+        from saring.config import get_settings
+        from saring.db.tables.media import MediaFile, PostMedia
+        from saring.media.phash import HashIndex
+
+        self._session = session
+        self.max_distance = get_settings().image_match_max_distance
+        self.hashes = post_image_hashes(session, post_ids)
+        self.index = HashIndex()
+        if self.hashes:
+            rows = session.execute(
+                select(Post.cluster_id, MediaFile.phash)
+                .join(PostMedia, PostMedia.post_id == Post.id)
+                .join(MediaFile, MediaFile.id == PostMedia.media_id)
+                .where(Post.cluster_id.is_not(None))
+            )
+            for cluster_id, phash in rows:
+                self.index.add(f"c{cluster_id}", phash)
+
+    def cluster_of(self, post_id: int) -> str | None:
+        """``c<cluster id>`` or ``r<representative post id>`` of the nearest image, None when none is near."""
+        hashes = self.hashes.get(post_id)
+        if not hashes:
+            return None
+        hits = self.index.nearest(hashes, self.max_distance)
+        return hits[0].key if hits else None
+
+    def pending(self, post_id: int, representative: int) -> None:
+        for phash in self.hashes.get(post_id, ()):
+            self.index.add(f"r{representative}", phash)
+
+    def resolve(self, key: str, by_representative: dict[int, IssueCluster]) -> IssueCluster:
+        """The cluster a key names (a stored cluster, or one this batch is creating)."""
+        if key.startswith("r"):
+            return by_representative[int(key[1:])]
+        return self._session.get(IssueCluster, int(key[1:]))
+
+
 def join_cluster(cluster: IssueCluster, platform: str, posted_at: datetime | None) -> None:
     """Count one more post of ``platform`` in ``cluster`` (for a post linked to it by other means)."""
     _touch(cluster, platform, posted_at)
@@ -94,10 +137,17 @@ def cluster_posts(post_ids: Sequence[int], url: str | None = None) -> dict:
                 ).all()
                 if not rows:
                     return stats
-                assignments = [
-                    (row, index.assign(str(row.id), row.text_normalised or row.text)) for row in rows
-                ]
-                keys = {int(a.cluster_id) for _, a in assignments}
+                images = _ImageClusters(session, [row.id for row in rows])
+                assignments = []
+                for row in rows:
+                    # a re-post of the same picture joins the picture's issue, whatever its caption says
+                    by_image = images.cluster_of(row.id)
+                    text = row.text_normalised or row.text
+                    assignment = None if by_image else index.assign(str(row.id), text)
+                    assignments.append((row, assignment, by_image))
+                    if assignment is not None:
+                        images.pending(row.id, int(assignment.cluster_id))
+                keys = {int(a.cluster_id) for _, a, _ in assignments if a is not None}
                 clusters = {
                     c.representative_post_id: c
                     for c in session.scalars(
@@ -105,7 +155,14 @@ def cluster_posts(post_ids: Sequence[int], url: str | None = None) -> dict:
                     )
                 }
                 links: dict[int, IssueCluster] = {}
-                for row, assignment in assignments:
+                for row, assignment, by_image in assignments:
+                    if by_image is not None:
+                        cluster = images.resolve(by_image, clusters)
+                        stats["joined"] += 1
+                        stats["joined_by_image"] = stats.get("joined_by_image", 0) + 1
+                        _touch(cluster, row.platform, row.posted_at)
+                        links[row.id] = cluster
+                        continue
                     representative = int(assignment.cluster_id)
                     cluster = clusters.get(representative)
                     if cluster is None:

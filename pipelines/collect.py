@@ -41,9 +41,12 @@ def prepare_text(text: str) -> tuple[str, str, str]:
 
 def prepare_posts(records: Sequence[PostRecord]) -> list[store.PreparedPost]:
     """Normalised text, language and content hash of each post (pure, runs in a mapped task)."""
+    from pipelines.post_media import analysis_text
+
     prepared = []
     for record in records:
-        normalised, language, digest = prepare_text(record.text or "")
+        # the OCR text of the post's images is read with its own (a "cek ini!!" post matches on its poster)
+        normalised, language, digest = prepare_text(analysis_text(record))
         prepared.append(store.PreparedPost(record, normalised, record.language or language, digest))
     return prepared
 
@@ -72,14 +75,25 @@ def store_chunk(
     records_read: int | None = None,
     url: str | None = None,
 ) -> dict[str, Any]:
-    """Prepare and write one chunk; counts and seconds per stage (normalise, write)."""
+    """Process the posts' media, prepare and write one chunk; counts and seconds per stage."""
+    from pipelines.post_media import attach_media
+
+    media_problems, media_seconds = attach_media(records)
     chunk = prepare_chunk(records)
     started = time.perf_counter()
-    stats = write_chunk(source, chunk.posts, quarantined, cursor, records_read=records_read, url=url)
-    return {
-        **stats.as_dict(),
-        "seconds": {"normalise": chunk.seconds, "write": time.perf_counter() - started},
-    }
+    stats = write_chunk(
+        source,
+        chunk.posts,
+        [*quarantined, *media_problems],
+        cursor,
+        # a media problem is no record of its own: the post it belongs to was read and kept
+        records_read=len(records) + len(quarantined) if records_read is None else records_read,
+        url=url,
+    )
+    seconds = {"normalise": chunk.seconds, "write": time.perf_counter() - started}
+    if media_seconds:
+        seconds["media"] = media_seconds
+    return {**stats.as_dict(), "seconds": seconds}
 
 
 def source_cursor(source_name: str, url: str | None = None) -> dict | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from saring.media.records import MediaRef, StoredImage
+
 
 @dataclass(slots=True)
 class PostRecord:
@@ -21,6 +23,11 @@ class PostRecord:
     captured_at: datetime | None = None
     engagement: dict[str, int] = field(default_factory=dict)
     raw: dict | None = None
+    #: images the source gave with the post (issue 12); ``images`` once read, stored and OCR'd
+    media: list[MediaRef] = field(default_factory=list)
+    images: list[StoredImage] = field(default_factory=list)
+    #: the text read in the post's images (OCR), kept beside ``text``, never mixed into it
+    ocr_text: str | None = None
 
 
 @dataclass(slots=True, frozen=True)

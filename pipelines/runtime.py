@@ -71,6 +71,8 @@ class ScoringContext:
     #: the registry of official accounts (pipelines.accounts.Registry), None when the database has none
     registry: Any | None = None
     registry_stamp: tuple | None = None
+    #: pHash distance at or below which a post's image is a KB item's image (issue 12)
+    image_max_distance: int = 28
 
     @property
     def model_id(self) -> str:
@@ -139,6 +141,7 @@ def load_context(settings: Settings | None = None, *, url: str | None = None) ->
         _active_judge(),
         settings.recency_half_life_hours,
         settings.match_top_k,
+        settings.image_match_max_distance,
     )
     stamp = _registry_stamp(url)
     with _LOCK:
@@ -213,7 +216,16 @@ def _build(
         version or "none",
         gazetteer.kabupaten if gazetteer else "none",
     )
-    return ScoringContext(encoder, matcher, classifier, version, gazetteer, config, settings.match_top_k)
+    return ScoringContext(
+        encoder,
+        matcher,
+        classifier,
+        version,
+        gazetteer,
+        config,
+        settings.match_top_k,
+        settings.image_match_max_distance,
+    )
 
 
 def _classifier_body(encoder: SharedEncoder, folder: str) -> Any | None:

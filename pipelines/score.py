@@ -209,12 +209,18 @@ def analyse_posts(
     top_k: int = 3,
     timer: StageTimer | None = None,
     hoax_base_rate: float | None = None,
+    image_index: Any = None,
+    image_max_distance: int | None = None,
 ) -> Analysis:
     """Encode the posts once, match them against the KB and classify them.
 
     ``kb_lookup`` maps matched KB ids to their verdict/category (unknown ids count as known hoaxes);
-    ``hoax_base_rate`` moves the classifier's probability from its training share of hoaxes to this one.
+    ``hoax_base_rate`` moves the classifier's probability from its training share of hoaxes to this one;
+    ``image_index`` (a :class:`saring.media.phash.HashIndex` of the KB's images) links posts by image.
     """
+    from pipelines.image_matching import image_hits, merge_image_matches
+    from saring.media.phash import DEFAULT_MAX_DISTANCE
+
     timer = timer or StageTimer()
     if not posts:
         return Analysis([], [], [])
@@ -241,11 +247,16 @@ def analyse_posts(
             classifier, texts, vectors, encoder_model_id=model_id, kb_scores=best_scores
         )
     with timer.stage("match"):
+        hits = image_hits(posts, image_index, image_max_distance or DEFAULT_MAX_DISTANCE)
         kb_ids = {str(r.kb_id) for per_post in results for r in list(per_post)[:top_k]}
+        kb_ids |= {h.key for per_post in hits for h in per_post}
         kb = dict(kb_lookup(kb_ids)) if (kb_lookup and kb_ids) else {}
         judge = getattr(matcher, "judge", None)
         judge_version = getattr(judge, "version", None) if judge is not None else None
-        rows = [to_match_rows(found, kb, top_k, judge_version) for found in results]
+        rows = [
+            merge_image_matches(to_match_rows(found, kb, top_k, judge_version), found_images, kb, top_k)
+            for found, found_images in zip(results, hits, strict=True)
+        ]
     if probabilities is None:
         text: list[float | None] = [None] * len(posts)
     else:

@@ -48,6 +48,7 @@ def analyse_chunk(
     context = context or load_context(url=url)
     with timer.stage("load"), session_scope(url) as session:
         posts = store.posts_to_score(session, post_ids)
+        images = store.kb_image_index(session) if any(p.image_hashes for p in posts) else None
 
     def kb_lookup(kb_ids: set[str]):
         with session_scope(url) as lookup_session:
@@ -62,6 +63,8 @@ def analyse_chunk(
         top_k=context.top_k,
         timer=timer,
         hoax_base_rate=context.config.hoax_base_rate,
+        image_index=images,
+        image_max_distance=context.image_max_distance,
     )
     return ChunkAnalysis(analysis, dict(timer.seconds))
 

@@ -214,6 +214,7 @@ class PostToScore:
     report_count: int = 0  # citizen reports in the issue cluster (issue 14)
     author_handle: str | None = None  # for the impersonation signals (issue 13)
     author_name: str | None = None
+    image_hashes: tuple[str, ...] = ()  # perceptual hashes of the post's images (issue 12)
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,6 +373,12 @@ def score_one(
             f"(peluang menyebarkan {_fmt(refuted.p_spreads or 0.0)}), tidak masuk antrean"
         )
     for m in matches:
+        if (m.evidence or {}).get("image_distance") is not None and m.known_hoax:
+            from pipelines.image_matching import image_reason
+
+            reasons.append(image_reason(m))
+            if m.probability is None:
+                continue
         if m.probability is not None:
             reasons.extend(_judged_reasons(m))
         elif m.band == "auto" and m.known_hoax:

@@ -23,6 +23,10 @@ from saring.db.tables.collection import (
     SourceCheckpoint,
 )
 from saring.db.tables.core import KBItem, Match, Post, QueueItem, Source
+from saring.db.tables.media import KBMedia, MediaFile, PostMedia
+from saring.media.ingest import with_ocr_text
+from saring.media.phash import HashIndex
+from saring.media.rows import ensure_media_files
 
 log = logging.getLogger(__name__)
 
@@ -218,6 +222,7 @@ def _post_values(source_id: int, post: PreparedPost, now: datetime) -> dict[str,
         "scored_at": None,
         "created_at": now,
         "cluster_id": None,
+        "ocr_text": r.ocr_text,
     }
 
 
@@ -235,6 +240,47 @@ def _apply(stored: Post, post: PreparedPost) -> None:
     stored.posted_at = _utc(r.posted_at)
     stored.engagement = dict(r.engagement or {})
     stored.raw, stored.content_hash = r.raw, post.content_hash
+    stored.ocr_text = r.ocr_text
+
+
+def save_post_media(session: Session, source: Source, posts: Sequence[PreparedPost]) -> int:
+    """Link each post to its stored images (idempotent; a post's changed images replace its old links)."""
+    with_images = {p.record.external_id: p.record for p in posts if p.record.images}
+    if not with_images:
+        return 0
+    media_ids = ensure_media_files(session, (i for r in with_images.values() for i in r.images))
+    post_ids = dict(
+        session.execute(
+            select(Post.external_id, Post.id).where(
+                Post.source_id == source.id, Post.external_id.in_(list(with_images))
+            )
+        )
+        .tuples()
+        .all()
+    )
+    rows = []
+    for external_id, record in with_images.items():
+        post_id = post_ids.get(external_id)
+        if post_id is None:
+            continue
+        keep = [media_ids[i.sha256] for i in record.images]
+        session.execute(
+            delete(PostMedia).where(PostMedia.post_id == post_id, PostMedia.media_id.not_in(keep))
+        )
+        for position, image in enumerate(record.images):
+            rows.append(
+                {
+                    "post_id": post_id,
+                    "media_id": media_ids[image.sha256],
+                    "position": position,
+                    "source_ref": image.source_ref or "",
+                    "captured_at": _utc(image.captured_at) or utcnow(),
+                }
+            )
+    if rows:
+        insert = _insert(session, PostMedia.__table__)
+        session.execute(insert.on_conflict_do_nothing(index_elements=["post_id", "media_id"]), rows)
+    return len(rows)
 
 
 def quarantine_records(session: Session, source: Source, records: Iterable[QuarantinedRecord]) -> BatchStats:
@@ -284,6 +330,7 @@ def save_batch(
 ) -> BatchStats:
     """Posts, quarantined records and the checkpoint in one transaction (the caller's session)."""
     stats = upsert_posts(session, source, posts)
+    save_post_media(session, source, posts)
     stats += quarantine_records(session, source, quarantined)
     read = records_read if records_read is not None else len(posts) + len(quarantined)
     save_checkpoint(session, source, cursor, read=read, added=stats.added, quarantined=stats.quarantined_new)
@@ -313,18 +360,20 @@ def posts_to_score(session: Session, post_ids: Sequence[int]) -> list[PostToScor
             Post.engagement,
             Post.author_handle,
             Post.raw,
+            Post.ocr_text,
             IssueCluster.post_count,
             IssueCluster.platform_counts,
         )
         .outerjoin(IssueCluster, IssueCluster.id == Post.cluster_id)
         .where(Post.id.in_(list(post_ids)))
     ).all()
+    hashes = post_image_hashes(session, post_ids)
     by_id = {}
     for row in rows:
         platforms = row.platform_counts or {}
         by_id[row.id] = PostToScore(
             post_id=row.id,
-            text=row.text,
+            text=with_ocr_text(row.text, row.ocr_text),
             text_normalised=row.text_normalised,
             platform=row.platform,
             posted_at=row.posted_at,
@@ -334,8 +383,35 @@ def posts_to_score(session: Session, post_ids: Sequence[int]) -> list[PostToScor
             report_count=int(platforms.get("aduan", 0) or (1 if row.platform == "aduan" else 0)),
             author_handle=row.author_handle,
             author_name=display_name_of(row.raw),
+            image_hashes=hashes.get(row.id, ()),
         )
     return [by_id[i] for i in post_ids if i in by_id]
+
+
+def post_image_hashes(session: Session, post_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """The perceptual hashes of each post's images, in the post's order."""
+    out: dict[int, list[str]] = {}
+    if not post_ids:
+        return {}
+    rows = session.execute(
+        select(PostMedia.post_id, MediaFile.phash)
+        .join(MediaFile, MediaFile.id == PostMedia.media_id)
+        .where(PostMedia.post_id.in_(list(post_ids)))
+        .order_by(PostMedia.post_id, PostMedia.position)
+    )
+    for post_id, phash in rows:
+        out.setdefault(post_id, []).append(phash)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def kb_image_index(session: Session) -> HashIndex:
+    """The perceptual hashes of every image a KB item carries, keyed by the item's kb_id."""
+    rows = session.execute(
+        select(KBItem.kb_id, MediaFile.phash)
+        .join(KBMedia, KBMedia.kb_item_id == KBItem.id)
+        .join(MediaFile, MediaFile.id == KBMedia.media_id)
+    )
+    return HashIndex((kb_id, phash) for kb_id, phash in rows)
 
 
 def kb_info(session: Session, kb_ids: Iterable[str]) -> dict[str, KBInfo]:

@@ -12,10 +12,15 @@ Output per post (a stable contract)::
     {"id", "queued", "priority", "hoax_probability", "stance": "spreads"|"refutes"|"unrelated"|"unclear",
      "matches": [{"kb_id", "probability", "band"}], "reasons": [...],
      "impersonation": {"probability", "imitates": {"skpd", "platform", "handle", "label"} | null,
-                       "signals": [{"code", "value", "reason", "evidence"}]}}
+                       "signals": [{"code", "value", "reason", "evidence"}]},
+     "ocr_text": "…"|null, "image_matches": [{"kb_id", "distance"}], "media_errors": [...]}
 
 ``impersonation`` is judged against the registry of official accounts (the database's, or a registry file);
 its probability is null when there is no registry.
+
+A line may carry ``media`` as the drop folder reads it (``[{"path": …}]`` relative to the input file, or
+``{"url": …}``, fetched only with ``fetch_media``): the images are stored under SARING_HOME, read (OCR) and
+hashed; their text is judged with the post's, their hashes are matched to the KB's images.
 """
 
 from __future__ import annotations
@@ -47,7 +52,9 @@ class TriageReport:
     errors: list[RowError] = field(default_factory=list)
 
 
-def iter_records(path: Path, errors: list[RowError], tz=UTC) -> Iterator[PostRecord]:
+def iter_records(
+    path: Path, errors: list[RowError], tz=UTC, *, fetch_media: bool = False
+) -> Iterator[PostRecord]:
     """Post records of a JSONL file; a bad line goes to ``errors`` (file:line: reason), the rest go on."""
     from factcheck_kb.match_io import json_lines
     from pipelines.sources.base import RecordError
@@ -55,7 +62,14 @@ def iter_records(path: Path, errors: list[RowError], tz=UTC) -> Iterator[PostRec
 
     for line_no, obj in json_lines(path, errors):
         try:  # posted_at is optional here: an undated post gets the neutral recency of an unknown time
-            yield parse_post(obj, source_name=SOURCE, tz=tz, date_required=False)
+            yield parse_post(
+                obj,
+                source_name=SOURCE,
+                tz=tz,
+                date_required=False,
+                base_dir=Path(path).parent,
+                options={"fetch_media": fetch_media},
+            )
         except (RecordError, ValueError, TypeError) as exc:
             errors.append(RowError(str(path), line_no, str(exc)))
 
@@ -66,13 +80,23 @@ def posts_to_score(records: Sequence[PostRecord]) -> list[PostToScore]:
     from pipelines.collect import prepare_text
     from pipelines.dedup import DedupIndex
     from pipelines.impersonation import display_name_of
+    from pipelines.post_media import analysis_text
+    from saring.config import get_settings
+    from saring.media.phash import HashIndex
 
-    prepared = [prepare_text(r.text or "")[0] for r in records]
-    index = DedupIndex()
-    clusters = [
-        index.assign(str(i), text or r.text).cluster_id
-        for i, (r, text) in enumerate(zip(records, prepared, strict=True))
-    ]
+    texts = [analysis_text(r) for r in records]
+    prepared = [prepare_text(text)[0] for text in texts]
+    index, images = DedupIndex(), HashIndex()
+    max_distance = get_settings().image_match_max_distance
+    clusters = []
+    for i, (r, text) in enumerate(zip(records, prepared, strict=True)):
+        hashes = [image.phash for image in r.images]
+        hit = images.nearest(hashes, max_distance) if hashes else []
+        # a re-post of the same picture joins the picture's issue, whatever its caption
+        cluster = hit[0].key if hit else index.assign(str(i), text or texts[i]).cluster_id
+        for value in hashes:
+            images.add(cluster, value)
+        clusters.append(cluster)
     size: dict[str, int] = {}
     platforms: dict[str, set[str]] = {}
     for record, cluster in zip(records, clusters, strict=True):
@@ -81,7 +105,7 @@ def posts_to_score(records: Sequence[PostRecord]) -> list[PostToScore]:
     return [
         PostToScore(
             post_id=i,
-            text=record.text,
+            text=texts[i],
             platform=record.platform,
             posted_at=record.posted_at,
             text_normalised=prepared[i],
@@ -90,6 +114,7 @@ def posts_to_score(records: Sequence[PostRecord]) -> list[PostToScore]:
             cluster_platforms=len(platforms[clusters[i]]),
             author_handle=record.author_handle,
             author_name=display_name_of(record.raw),
+            image_hashes=tuple(image.phash for image in record.images),
         )
         for i, record in enumerate(records)
     ]
@@ -107,6 +132,15 @@ def stored_kb_lookup(url: str | None = None) -> Callable[[set[str]], Any]:
     return lookup
 
 
+def stored_image_index(url: str | None = None) -> Any:
+    """The images of the KB items in the database (a HashIndex keyed by kb_id)."""
+    from pipelines import store
+    from saring.db import session_scope
+
+    with session_scope(url) as session:
+        return store.kb_image_index(session)
+
+
 def triage_records(
     records: Sequence[PostRecord],
     context: Any,
@@ -115,6 +149,7 @@ def triage_records(
     kb_lookup: Callable | None = None,
     on_batch: Callable[[int], None] | None = None,
     registry: Any = None,
+    image_index: Any = None,
 ) -> list[ScoredPost]:
     """The scored posts of a batch (post_id = position in ``records``); nothing is stored.
 
@@ -138,6 +173,8 @@ def triage_records(
             kb_lookup=kb_lookup,
             top_k=context.top_k,
             hoax_base_rate=context.config.hoax_base_rate,
+            image_index=image_index,
+            image_max_distance=getattr(context, "image_max_distance", None),
         )
         scored += prioritise_posts(
             chunk,
@@ -154,7 +191,7 @@ def triage_records(
     return scored
 
 
-def triage_line(record: PostRecord, scored: ScoredPost) -> dict:
+def triage_line(record: PostRecord, scored: ScoredPost, media_errors: Sequence[str] = ()) -> dict:
     """One output line of the triage contract."""
     return {
         "id": record.external_id,
@@ -174,6 +211,14 @@ def triage_line(record: PostRecord, scored: ScoredPost) -> dict:
         ],
         "reasons": list(scored.reasons),
         "impersonation": _impersonation(scored),
+        # added by issue 12 (images): the text read in the post's images, and its image matches
+        "ocr_text": record.ocr_text or None,
+        "image_matches": [
+            {"kb_id": m.kb_id, "distance": int(m.evidence["image_distance"])}
+            for m in scored.matches
+            if (m.evidence or {}).get("image_distance") is not None
+        ],
+        "media_errors": list(media_errors),
     }
 
 
@@ -193,20 +238,41 @@ def triage_file(
     now: datetime | None = None,
     on_batch: Callable[[int], None] | None = None,
     registry: Any = None,
+    fetch_media: bool = False,
+    image_index: Any = None,
 ) -> TriageReport:
-    """Triage every good line of ``input_path`` into ``output_path`` (written whole, then renamed)."""
+    """Triage every good line of ``input_path`` into ``output_path`` (written whole, then renamed).
+
+    Media problems (a missing, oversized or broken image) are reported per post; the post is judged on
+    its text and its other images."""
+    from pipelines.post_media import attach_media
+
     report = TriageReport()
-    records = list(iter_records(input_path, report.errors))
+    records = list(iter_records(input_path, report.errors, fetch_media=fetch_media))
     report.read = len(records)
+    problems, _ = attach_media(records)
+    media_errors: dict[str, list[str]] = {}
+    for problem in problems:
+        post_id = problem.position.split(" media ")[0].removeprefix("post ")
+        what = f"{problem.raw}: {problem.reason}"
+        media_errors.setdefault(post_id, []).append(what)
+        report.errors.append(RowError(str(input_path), 0, f"{post_id}: media {what}"))
     scored = triage_records(
-        records, context, now=now, kb_lookup=kb_lookup, on_batch=on_batch, registry=registry
+        records,
+        context,
+        now=now,
+        kb_lookup=kb_lookup,
+        on_batch=on_batch,
+        registry=registry,
+        image_index=image_index,
     )
     output_path = Path(output_path)
     output_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = output_path.with_name(output_path.name + ".tmp")
     with tmp.open("w", encoding="utf-8") as handle:
         for s in scored:
-            line = triage_line(records[s.post_id], s)
+            record = records[s.post_id]
+            line = triage_line(record, s, media_errors.get(record.external_id, ()))
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
             report.written += 1
             report.queued += line["queued"]

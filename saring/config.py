@@ -78,6 +78,18 @@ class Settings(BaseSettings):
     score_cron: str = Field(default="*/10 * * * *", description="Schedule of the score flow in `flows serve`")
     # --- end of flows block ---
 
+    # --- media: images on posts and fact checks, OCR, perceptual hashes (issue 12) ---
+    media_max_bytes: int = Field(default=10 * 1024 * 1024, description="Largest image file kept (bytes)")
+    media_max_pixels: int = Field(default=40_000_000, description="Largest decoded image kept (pixels)")
+    media_max_per_post: int = Field(default=4, description="Images kept per post (the rest are quarantined)")
+    media_fetch_timeout_s: float = Field(default=10.0, description="Timeout of one media URL fetch")
+    ocr_enabled: bool = Field(default=True, description="Read the text in images with Tesseract")
+    ocr_languages: str = Field(default="ind", description="Tesseract languages, e.g. ind or ind+eng")
+    image_match_max_distance: int = Field(
+        default=28, description="pHash Hamming distance (of 256) at or below which two images are the same"
+    )
+    # --- end of media block ---
+
     @field_validator("home", mode="after")
     @classmethod
     def _expand_home(cls, value: Path) -> Path:
@@ -98,6 +110,10 @@ class Settings(BaseSettings):
     @property
     def registry_dir(self) -> Path:
         return self.home / "registry"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.home / "media"
 
     def ensure_dirs(self) -> None:
         for path in (self.home, self.model_cache_dir, self.index_dir, self.registry_dir):

@@ -410,13 +410,17 @@ def test_demo_flags_items_with_reasons_and_is_idempotent(
     monkeypatch.setenv("SARING_ENCODER_MODEL", ENCODER)
     reset_settings()
     report = run_demo(get_settings(), limit=10)
-    assert report.counts["posts"] == 245 and report.counts["quarantined"] == 5
+    # 239 demo posts, 6 of the fake-account source (issue 13), 6 image posts (issue 12)
+    assert report.counts["posts"] == 239 + 6 + 6 and report.counts["quarantined"] == 5
     # issue 13: the look-alikes of the Bupati, the Pemkab and the Sekda are caught; the genuine Bapenda
     # notice, the ordinary mention and the citizen's warning are not
     caught = {row["author"] for row in report.impersonation}
     assert {"bupatl.kotabaru", "pemkab.kotabaru.official", "sekda_kotabaru_resmi"} <= caught
     assert not caught & {"bapenda.kotabaru", "info_kotabaru", "warga.sampanan"}
     assert report.accounts["added"] == 20
+    assert report.ocr.startswith(("tesseract", "NOT AVAILABLE"))
+    if report.ocr.startswith("tesseract"):  # issue 12: every image-only hoax lands on its fact check
+        assert all(outcome["ok"] for outcome in report.image_posts.values()), report.image_posts
     assert report.classifier_version == "v1" and report.classifier_trained
     assert report.items and all(item.reasons for item in report.items)
     assert any(r.startswith("probabilitas hoaks") for r in report.items[0].reasons)
@@ -424,6 +428,7 @@ def test_demo_flags_items_with_reasons_and_is_idempotent(
     assert again.counts == report.counts and not again.classifier_trained
     assert again.collected["demo-posts"]["added"] == 0 and again.scored["posts"] == 0
     assert again.accounts == {"added": 0, "updated": 0, "unchanged": 20}
+    assert again.collected["demo-media-posts"]["added"] == 0
     json.dumps([item.reasons for item in again.items])  # plain data the CLI can print
 
 

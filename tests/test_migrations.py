@@ -28,7 +28,7 @@ def _differences(url: str) -> list:
 def test_chain_is_linear_and_named():
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     heads = script.get_heads()
-    assert heads == ["0009_accounts"]
+    assert heads == ["0010_media"]
     chain = [rev.revision for rev in script.walk_revisions()][::-1]
     assert chain == [
         "0001_core",
@@ -39,6 +39,7 @@ def test_chain_is_linear_and_named():
         "0007_reports",
         "0008_judgement",
         "0009_accounts",
+        "0010_media",
     ]
 
 

@@ -77,10 +77,11 @@ def test_triage_writes_the_contract_and_reports_bad_lines(cli, demo_kb, tmp_path
     assert [r["id"] for r in rows] == ["fish", "moon", "debunk"]
     by_id = {r["id"]: r for r in rows}
     for row in rows:
-        assert set(row) == {
-            "id", "queued", "priority", "hoax_probability", "stance", "matches", "reasons", "impersonation"
-        }  # fmt: skip
+        contract = {"id", "queued", "priority", "hoax_probability", "stance", "matches", "reasons"}
+        # issue 13 adds the impersonation object, issue 12 three keys for posts with images
+        assert set(row) == contract | {"impersonation", "ocr_text", "image_matches", "media_errors"}
         assert row["impersonation"] == {"probability": None, "imitates": None, "signals": []}  # no registry
+        assert row["ocr_text"] is None and row["image_matches"] == [] == row["media_errors"]
         assert row["stance"] in ("spreads", "refutes", "unrelated", "unclear")
         for m in row["matches"]:
             assert set(m) == {"kb_id", "probability", "band"} and 0.0 <= m["probability"] <= 1.0

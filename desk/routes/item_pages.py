@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from desk.auth import Officer, get_db, officer
@@ -15,6 +15,7 @@ from desk.services.assignments import AssignInput, assign, pics_of, set_followup
 from desk.services.decisions import StaleItemError, VerdictInput, add_comment, decide
 from desk.services.evidence import build_evidence_pack
 from desk.services.items import item_detail, raw_payload
+from desk.services.media import item_image
 from desk.services.routing import list_skpd, priority_tier
 from desk.services.validation import InputError
 from desk.web import render
@@ -70,6 +71,21 @@ def show_item(
     db: Session = Depends(get_db),
 ) -> Response:
     return item_page(request, db, current, item_id)
+
+
+@router.get("/item/{item_id}/gambar/{sha256}")
+def show_image(
+    item_id: int,
+    sha256: str,
+    current: Officer = Depends(officer("item.view")),
+    db: Session = Depends(get_db),
+) -> Response:
+    """One image of the item's post, as captured (only for officers who may see the item)."""
+    found = item_image(db, item_id, sha256, current.viewer)
+    if found is None:
+        return Response("gambar tidak ditemukan", status_code=404, media_type="text/plain; charset=utf-8")
+    path, mime = found
+    return FileResponse(path, media_type=mime, headers={"Cache-Control": "private, max-age=3600"})
 
 
 @router.get("/item/{item_id}/mentah")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from desk.services import audit
 from desk.services.access import Viewer, require
 from desk.services.items import item_detail, item_summary
+from desk.services.media import image_file
 from desk.services.timefmt import as_utc, local_text
 from desk.settings import DeskSettings
 from saring.config import get_settings
@@ -103,6 +104,10 @@ def build_evidence_pack(
             }
         ),
     }
+    for image in detail.images:  # each image file as captured, named by its SHA-256
+        path = image_file(image.relpath)
+        if path.is_file():
+            parts[f"images/{image.filename}"] = path.read_bytes()
     hashes = {name: {"sha256": sha256(data), "bytes": len(data)} for name, data in parts.items()}
     manifest = {
         "format": FORMAT,
@@ -114,6 +119,10 @@ def build_evidence_pack(
         "posted_at": summary["post"]["posted_at"],
         "decided_at": decided_at,
         "parts": hashes,
+        "images": [
+            {"file": i["file"], "sha256": i["sha256"], "captured_at": i["captured_at"], "bytes": i["bytes"]}
+            for i in summary["post"]["images"]
+        ],
     }
     document = {**manifest, "item": summary, "raw_payload": detail.post.raw}
     files = dict(parts)

@@ -14,6 +14,7 @@ from desk.services import audit
 from desk.services.access import Viewer, load_item, require
 from desk.services.assignments import assignment_of, is_overdue
 from desk.services.decisions import comments, verdict_history
+from desk.services.media import post_images
 from desk.services.queue import engagement_total
 from desk.services.timefmt import as_utc
 from saring.db.tables.collection import IssueCluster
@@ -50,6 +51,8 @@ class ItemDetail:
     trail: list[AuditLog]
     in_force: dict[str, Any]
     engagement_total: int
+    #: the post's images (issue 12), with their OCR text
+    images: list[Any] = field(default_factory=list)
 
 
 def cluster_view(session: Session, post: Post) -> ClusterView:
@@ -112,6 +115,7 @@ def item_detail(session: Session, item_id: int, viewer: Viewer) -> ItemDetail:
         trail=audit.trail(session, item.id),
         in_force=audit.models_in_force(session, item),
         engagement_total=engagement_total(post.engagement),
+        images=post_images(session, post.id),
     )
 
 
@@ -151,6 +155,8 @@ def item_summary(detail: ItemDetail) -> dict[str, Any]:
             "engagement": post.engagement,
             "content_hash": post.content_hash,
             "cluster_id": post.cluster_id,
+            "ocr_text": post.ocr_text,
+            "images": [image.to_dict() for image in detail.images],
         },
         "matches": [
             {
@@ -167,6 +173,7 @@ def item_summary(detail: ItemDetail) -> dict[str, Any]:
                 "verdict": m.kb_item.verdict,
                 "publisher": m.kb_item.publisher,
                 "published_date": m.kb_item.published_date,
+                "image_distance": (m.evidence or {}).get("image_distance"),
             }
             for m in detail.matches
         ],

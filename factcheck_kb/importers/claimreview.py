@@ -136,7 +136,20 @@ def from_claimreview(obj: dict, out: Collector | None = None, line: int = 0) -> 
         references=list(dict.fromkeys(references)),
         language=clean(_first(obj.get("inLanguage"))) or "id",
         text_quality=text_quality(title, claim, explanation, conclusion),
+        images=_images(obj.get("image")) + _images(item.get("image")),
     )
+
+
+def _images(value: object) -> list[str]:
+    """ClaimReview ``image``: an URL, an ImageObject (``contentUrl`` or ``url``) or a list of them."""
+    items = value if isinstance(value, list) else [value]
+    found = []
+    for item in items:
+        if isinstance(item, dict):
+            item = item.get("contentUrl") or item.get("url")
+        if text := clean(item):
+            found.append(text)
+    return found
 
 
 def read(path: str | Path) -> ImportResult:
@@ -190,6 +203,8 @@ def to_claimreview(record: FactCheck, *, context: bool = True) -> dict:
     if record.category:
         review["keywords"] = record.category
     review["inLanguage"] = record.language
+    if record.images:
+        review["image"] = [{"@type": "ImageObject", "contentUrl": i} for i in record.images]
     return review
 
 

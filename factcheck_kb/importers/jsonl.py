@@ -54,6 +54,10 @@ def factcheck_from_dict(payload: dict) -> FactCheck:
         values[name] = clean(payload.get(name))
     for name in _OPTIONAL_STR:
         values[name] = clean(payload.get(name)) or None
+    images = payload.get("images") or payload.get("image") or []
+    images = images if isinstance(images, list) else [images]
+    values["images"] = [clean(i.get("url") if isinstance(i, dict) else i) for i in images]
+    values["images"] = [i for i in values["images"] if i]
     values["verdict"] = normalise_verdict(payload.get("verdict"))
     values["language"] = clean(payload.get("language")) or "id"
     values["published_date"] = parse_date(payload.get("published_date"))

@@ -13,6 +13,7 @@ from typing import Any, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipelines.records import PostRecord, QuarantinedRecord
+from saring.media.records import MediaRef
 
 log = logging.getLogger(__name__)
 
@@ -344,3 +345,47 @@ def normalise_platform(value: Any) -> str:
         raise RecordError("missing platform")
     name = value.strip().lower()
     return _PLATFORM_ALIASES.get(name, name)
+
+
+def media_refs(
+    value: Any, *, base_dir: Path | None, options: Mapping[str, Any] | None = None, kind: str = "image"
+) -> list[MediaRef]:
+    """A record's ``media`` (a list of ``{"path": …}`` / ``{"url": …}`` or plain strings) as references.
+
+    A path is relative to ``base_dir`` (the record's file) and must stay inside it; an URL is fetched later
+    only when the source sets ``options.fetch_media``. An entry that makes no sense becomes an empty
+    reference, quarantined with its reason when the media are processed (the post itself goes on)."""
+    if value in (None, "", []):
+        return []
+    items = value if isinstance(value, list) else [value]
+    fetch = bool((options or {}).get("fetch_media"))
+    refs: list[MediaRef] = []
+    for item in items:
+        if isinstance(item, str):
+            item = {"url": item} if re.match(r"(?i)https?://", item) else {"path": item}
+        if not isinstance(item, Mapping):
+            refs.append(MediaRef(kind=kind, problem=f"media entry has wrong type {type(item).__name__}"))
+            continue
+        url = item.get("url") or item.get("media_url") or item.get("uri_url")
+        path = item.get("path") or item.get("uri") or item.get("file")
+        item_kind = str(item.get("type") or item.get("kind") or kind)
+        if isinstance(path, str) and path and not re.match(r"(?i)https?://", path):
+            inside = _inside(base_dir, path)
+            problem = None if inside else f"media path outside the source's folder: {path}"
+            refs.append(MediaRef(path=inside, kind=item_kind, problem=problem, given=path))
+        elif isinstance(path, str) and path:
+            refs.append(MediaRef(url=path, kind=item_kind, fetch=fetch))
+        elif isinstance(url, str) and url:
+            refs.append(MediaRef(url=url, kind=item_kind, fetch=fetch))
+        else:
+            refs.append(MediaRef(kind=item_kind, problem="media entry has neither path nor url"))
+    return refs
+
+
+def _inside(base_dir: Path | None, path: str) -> str | None:
+    """The absolute path of ``path`` under ``base_dir``; None when it leaves it."""
+    if base_dir is None:
+        return None
+    base = Path(base_dir).resolve()
+    target = (base / path).resolve()
+    return str(target) if target == base or base in target.parents else None

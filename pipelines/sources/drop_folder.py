@@ -8,8 +8,11 @@ JSONL, one post a line (the demo ``posts.jsonl`` shape)::
 
 CSV: the same columns, engagement as ``likes, shares, comments, views`` (``engagement_likes`` or
 ``engagement.likes`` also work); ``,`` or ``;`` delimited. JSON: a list of such objects.
-``id`` (a string), ``platform``, ``text`` and ``posted_at`` are required; a naive ``posted_at`` is read in
-``options.timezone`` (default WITA); ``options.platform`` fills a missing platform.
+``media`` (optional): images of the post, ``[{"path": "img/poster.jpg"}, {"url": "https://…"}]``; a path is
+relative to the record's file and must stay in its folder, an URL is fetched only when the source sets
+``options.fetch_media: true``. A post with media may have an empty ``text`` (the text is then read in
+its images). ``id`` (a string), ``platform``, ``text`` and ``posted_at`` are required; a naive
+``posted_at`` is read in ``options.timezone`` (default WITA); ``options.platform`` fills a missing platform.
 
 Cursor: ``{"files": {"<name>": {"offset": <characters consumed>, "line": <lines consumed>,
 "sha256": "<hash of the consumed prefix>"}}}``. A re-run resumes each file where it stopped when the
@@ -34,6 +37,7 @@ from pipelines.sources.base import (
     RecordError,
     engagement,
     existing_path,
+    media_refs,
     normalise_platform,
     parse_datetime,
     quarantine,
@@ -59,16 +63,21 @@ def parse_post(
     tz: tzinfo,
     default_platform: str | None = None,
     date_required: bool = True,
+    base_dir: Path | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> PostRecord:
     """One post dict (JSONL object or CSV row) as a PostRecord. Raises RecordError.
 
-    ``date_required=False`` lets a post without ``posted_at`` through (its time is then unknown)."""
+    ``date_required=False`` lets a post without ``posted_at`` through (its time is then unknown);
+    ``base_dir`` is where relative ``media`` paths are read from (no media paths without it)."""
     if not isinstance(record, Mapping):
         raise RecordError(f"record has wrong type {type(record).__name__}")
     if record.get("id") is not None and not isinstance(record.get("id"), str):
         raise RecordError(f"id has wrong type {type(record['id']).__name__} (must be a string)")
     post_id = require_id(record.get("id"), "id")
-    text = require_text(record.get("text"))
+    media = media_refs(record.get("media"), base_dir=base_dir, options=options)
+    # an image-only post may have no text: its words are in the picture
+    text = "" if media and record.get("text") in (None, "") else require_text(record.get("text"))
     platform = normalise_platform(record.get("platform") or default_platform)
     counts = record.get("engagement")
     if counts is None:
@@ -90,6 +99,7 @@ def parse_post(
         captured_at=utcnow(),
         engagement=engagement(**{k: counts.get(k) for k in _COUNTS}),
         raw=dict(record),
+        media=media,
     )
 
 
@@ -172,7 +182,14 @@ def _read_csv(text: str, start: int, first_line: int, name: str, ctx: dict) -> t
 def _add(result: ReadResult, record: Any, where: str, ctx: dict) -> None:
     try:
         result.posts.append(
-            parse_post(record, source_name=ctx["source_name"], tz=ctx["tz"], default_platform=ctx["platform"])
+            parse_post(
+                record,
+                source_name=ctx["source_name"],
+                tz=ctx["tz"],
+                default_platform=ctx["platform"],
+                base_dir=ctx.get("base_dir"),
+                options=ctx.get("options"),
+            )
         )
     except RecordError as exc:
         result.quarantined.append(quarantine(ctx["source_name"], where, str(exc), record))
@@ -221,8 +238,10 @@ def read(
         "source_name": source_name,
         "tz": resolve_timezone(options.get("timezone")),
         "platform": options.get("platform"),
+        "options": options,
     }
     path = existing_path(location)
+    ctx["base_dir"] = path if path.is_dir() else path.parent
     files = (
         sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
         if path.is_dir()

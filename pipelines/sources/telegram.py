@@ -6,7 +6,8 @@ Shape: a single chat ``{"name", "type", "id", "messages": [...]}`` or a full-acc
 ``from``, ``from_id`` ("user123…" / "channel123…"), ``text`` (a string, or a list of strings and
 entities ``{"type": "bold"|"link"|"mention"|…, "text": …}``), optionally ``forwarded_from``,
 ``reactions`` ([{"type": "emoji", "emoji": "👍", "count": 3}, …]) and media fields. Service messages
-and media-only messages without a caption are skipped (not quarantined).
+and media-only messages without a caption are skipped (not quarantined), unless the export downloaded the
+photo (``"photo": "photos/photo_1@….jpg"`` beside result.json): then the photo is the post's media.
 
 ``external_id`` is ``"<chat id>/<message id>"``; ``url`` is ``https://t.me/<username>/<id>`` when the
 source sets ``options.channel_username`` (public channels), else None. Reactions are counted as likes.
@@ -29,6 +30,7 @@ from pipelines.sources.base import (
     engagement,
     existing_path,
     load_json_file,
+    media_refs,
     parse_datetime,
     quarantine,
     require_id,
@@ -75,15 +77,20 @@ def parse_message(
     source_name: str,
     tz: tzinfo | None = None,
     channel_username: str | None = None,
+    base_dir: Path | None = None,
 ) -> PostRecord | None:
-    """One message as a PostRecord, or None for service / media-only messages. Raises RecordError."""
+    """One message as a PostRecord, or None for service / media-only messages. Raises RecordError.
+
+    A photo the export downloaded (``photo``, or an image ``file``, relative to the export's folder
+    ``base_dir``) becomes the post's media; a photo-only message with its photo is kept as an image post."""
     if not isinstance(message, dict):
         raise RecordError(f"message has wrong type {type(message).__name__}")
     if message.get("type", "message") != "message":
         return None
     message_id = require_id(message.get("id"), "id")
     text = flatten_text(message.get("text"))
-    if not text.strip():
+    media = _photo_refs(message, base_dir)
+    if not text.strip() and not media:
         if any(
             k in message
             for k in ("media_type", "photo", "file", "sticker_emoji", "poll", "location_information")
@@ -105,7 +112,20 @@ def parse_message(
         captured_at=utcnow(),
         engagement=engagement(likes=reaction_count(message.get("reactions"))),
         raw=message,
+        media=media,
     )
+
+
+def _photo_refs(message: dict, base_dir: Path | None) -> list:
+    """The message's downloaded photo (or image file) under the export folder; none when not exported."""
+    if base_dir is None:
+        return []
+    path = message.get("photo")
+    if not path and str(message.get("mime_type") or "").startswith("image/"):
+        path = message.get("file")
+    if not isinstance(path, str) or not path or not (Path(base_dir) / path).is_file():
+        return []  # "(File not included. …)": the export was made without media
+    return media_refs([{"path": path}], base_dir=base_dir)
 
 
 def _chats(payload: Any) -> list[dict]:
@@ -150,6 +170,7 @@ def read(
                         source_name=source_name,
                         tz=tz,
                         channel_username=channel_username,
+                        base_dir=file.parent,
                     )
                 except RecordError as exc:
                     result.quarantined.append(quarantine(source_name, where, str(exc), message))

@@ -26,6 +26,7 @@ from pipelines.sources.base import (
     RecordError,
     apply_time_cursor,
     engagement,
+    media_refs,
     parse_datetime,
     quarantine,
     read_json_documents,
@@ -129,4 +130,9 @@ def read(
                     "has_more": data.get("has_more"),
                 }
     result.next_cursor = {"since": apply_time_cursor(result, cursor), **paging}
+    if (options or {}).get("fetch_media"):  # the cover image is the video's picture (fetched when allowed)
+        for post in result.posts:
+            cover = (post.raw or {}).get("cover_image_url")
+            covers = [cover] if isinstance(cover, str) and cover else []
+            post.media = media_refs(covers, base_dir=None, options=options)
     return result

@@ -26,6 +26,7 @@ from pipelines.sources.base import (
     ReadResult,
     RecordError,
     engagement,
+    media_refs,
     parse_count,
     parse_datetime,
     quarantine,
@@ -91,9 +92,17 @@ def _count(metrics: dict, key: str) -> int:
 
 
 def parse_response(
-    payload: Any, *, source_name: str, position: str = "response", since_id: int | None = None
+    payload: Any,
+    *,
+    source_name: str,
+    position: str = "response",
+    since_id: int | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> ReadResult:
-    """One API response page (decoded JSON) as a ReadResult; tweets with id <= since_id are skipped."""
+    """One API response page (decoded JSON) as a ReadResult; tweets with id <= since_id are skipped.
+
+    With ``options.fetch_media``, a tweet's ``attachments.media_keys`` become media references to
+    ``includes.media`` (a photo's ``url``, a video's or GIF's ``preview_image_url``)."""
     result = ReadResult()
     if not isinstance(payload, dict):
         result.quarantined.append(quarantine(source_name, position, "response is not a JSON object", payload))
@@ -108,6 +117,7 @@ def parse_response(
         result.quarantined.append(quarantine(source_name, position, "data has wrong type", data))
         return result
     users = _users(payload)
+    media = _media_urls(payload) if (options or {}).get("fetch_media") else {}
     for index, tweet in enumerate(tweets):
         where = f"{position} data[{index}]"
         try:
@@ -117,8 +127,25 @@ def parse_response(
             continue
         if since_id is not None and int(post.external_id) <= since_id:
             continue
+        attachments = tweet.get("attachments") if media else None
+        keys = attachments.get("media_keys") or [] if isinstance(attachments, dict) else []
+        urls = [{"url": media[k]} for k in keys if isinstance(k, str) and k in media]
+        post.media = media_refs(urls, base_dir=None, options=options)
         result.posts.append(post)
     return result
+
+
+def _media_urls(payload: dict) -> dict[str, str]:
+    """media_key -> image URL of ``includes.media`` (photos: url; videos and GIFs: preview_image_url)."""
+    includes = payload.get("includes") or {}
+    media = includes.get("media") if isinstance(includes, dict) else None
+    found: dict[str, str] = {}
+    for item in media or []:
+        if isinstance(item, dict) and item.get("media_key"):
+            url = item.get("url") or item.get("preview_image_url")
+            if isinstance(url, str) and url:
+                found[str(item["media_key"])] = url
+    return found
 
 
 def _users(payload: dict) -> dict[str, str]:
@@ -147,7 +174,10 @@ def read(
         pages = doc.payload if isinstance(doc.payload, list) else [doc.payload]
         for page_number, page in enumerate(pages):
             where = doc.position if len(pages) == 1 else f"{doc.position} [{page_number}]"
-            result.extend(parse_response(page, source_name=source_name, position=where, since_id=since_id))
+            parsed = parse_response(
+                page, source_name=source_name, position=where, since_id=since_id, options=options
+            )
+            result.extend(parsed)
             meta = page.get("meta") if isinstance(page, dict) else None
             if isinstance(meta, dict) and "next_token" in meta:
                 next_token = meta.get("next_token")

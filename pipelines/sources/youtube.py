@@ -27,6 +27,7 @@ from pipelines.sources.base import (
     RecordError,
     apply_time_cursor,
     engagement,
+    media_refs,
     parse_datetime,
     quarantine,
     read_json_documents,
@@ -169,4 +170,20 @@ def read(
             if isinstance(page, dict) and "nextPageToken" in page:
                 page_token = page.get("nextPageToken")
     result.next_cursor = {"since": apply_time_cursor(result, cursor), "page_token": page_token}
+    if (options or {}).get("fetch_media"):  # a video's thumbnail is its picture (fetched when allowed)
+        for post in result.posts:
+            post.media = media_refs(thumbnail_urls(post.raw), base_dir=None, options=options)
     return result
+
+
+def thumbnail_urls(item: Any) -> list[str]:
+    """The largest ``snippet.thumbnails`` URL of a video item (none for comments)."""
+    snippet = item.get("snippet") if isinstance(item, dict) else None
+    thumbnails = snippet.get("thumbnails") if isinstance(snippet, dict) else None
+    if not isinstance(thumbnails, dict):
+        return []
+    for size in ("maxres", "standard", "high", "medium", "default"):
+        entry = thumbnails.get(size)
+        if isinstance(entry, dict) and isinstance(entry.get("url"), str) and entry["url"]:
+            return [entry["url"]]
+    return []

@@ -30,6 +30,7 @@ def _print_report(report) -> None:  # noqa: ANN001 (pipelines.demo.DemoReport, i
     console.rule("[bold]Saring demo")
     console.print(f"Database: {report.database_url}")
     console.print(f"Encoder: {report.encoder}   Classifier: {report.classifier_version or '(none)'}")
+    console.print(f"OCR: {escape(report.ocr)}", highlight=False)
     kb = report.kb
     console.print(
         f"Knowledge base: {kb.get('records', 0)} records read, {kb.get('inserted', 0)} new, "
@@ -69,6 +70,19 @@ def _print_report(report) -> None:  # noqa: ANN001 (pipelines.demo.DemoReport, i
                 highlight=False,
             )
             console.print(f"    [dim]why: {escape('; '.join(row['signals']))}[/dim]", highlight=False)
+    if report.image_posts:
+        caught = sum(1 for o in report.image_posts.values() if o["ok"])
+        total = len(report.image_posts)
+        console.rule(f"[bold]Hoaxes in pictures: {caught} of {total} queued with their fact check")
+        for post_id, outcome in report.image_posts.items():
+            mark = "[green]✓[/]" if outcome["ok"] else "[red]✗[/]"
+            linked = ", ".join(outcome["linked"]) or "none"
+            console.print(
+                f"  {mark} {post_id}: expected {outcome['expected']}, linked {linked}, "
+                f"{'queued' if outcome['queued'] else 'not queued'}, "
+                f"{outcome.get('ocr_chars', 0)} OCR characters",
+                highlight=False,
+            )
     console.print(
         f"Done in {report.seconds:.0f} s. Review the queue in the browser: "
         "`saring users add admin --role admin`, then `saring desk`."

@@ -68,6 +68,9 @@ def import_cmd(
         help="unified, turnbackhoax, mafindo, komdigi, claimreview, pemda, jsonl (detected when left out)",
     ),
     no_index: bool = typer.Option(False, "--no-index", help="Store only; do not update the search index"),
+    fetch_images: bool = typer.Option(
+        False, "--fetch-images", help="Fetch images given by URL (ClaimReview image); local paths always"
+    ),
 ) -> None:
     """Import fact checks into the database and update the search index (only new or changed items)."""
     from factcheck_kb.importers import ImportFormatError
@@ -76,7 +79,14 @@ def import_cmd(
     progress, on_embedded = _embed_progress()
     try:
         with progress:
-            report = import_path(path, fmt, update_index=not no_index, progress=_say, on_embedded=on_embedded)
+            report = import_path(
+                path,
+                fmt,
+                update_index=not no_index,
+                progress=_say,
+                on_embedded=on_embedded,
+                fetch_images=fetch_images,
+            )
     except (ImportFormatError, ValueError) as exc:
         _fail(str(exc))
     for error in report.errors:
@@ -84,7 +94,7 @@ def import_cmd(
     console.print(
         f"{report.path}: {report.records} records read, [red]{len(report.errors)} bad rows[/]; database: "
         f"[green]{report.inserted} inserted[/], [yellow]{report.updated} updated[/], "
-        f"{report.unchanged} unchanged"
+        f"{report.unchanged} unchanged" + (f"; {report.images} images linked" if report.images else "")
     )
     _print_update(report.index)
 

@@ -20,7 +20,7 @@ def triage_cmd(
         exists=True,
         dir_okay=False,
         help='JSONL post records: "id", "text", optional "platform", "author_handle", "url", "posted_at", '
-        '"engagement"',
+        '"engagement", "media" ([{"path": …} relative to the file, or {"url": …}])',
     ),
     output_path: Path = typer.Option(
         ...,
@@ -28,7 +28,7 @@ def triage_cmd(
         "-o",
         dir_okay=False,
         help='JSONL, one {"id", "queued", "priority", "hoax_probability", "stance", "matches", "reasons", '
-        '"impersonation"} per post',
+        '"impersonation", "ocr_text", "image_matches", "media_errors"} per post',
     ),
     accounts: Path | None = typer.Option(
         None,
@@ -38,11 +38,14 @@ def triage_cmd(
         help="Registry of official accounts (CSV/YAML) to judge impersonation against, instead of the "
         "database's (`saring accounts import`)",
     ),
+    fetch_media: bool = typer.Option(
+        False, "--fetch-media", help="Fetch media given by URL (local paths are always read)"
+    ),
 ) -> None:
     """Judge posts as the score flow does (match, verify, stance, classify, prioritise); nothing is queued."""
     from factcheck_kb.match_io import count_lines
     from pipelines.runtime import load_context
-    from pipelines.triage import stored_kb_lookup, triage_file
+    from pipelines.triage import stored_image_index, stored_kb_lookup, triage_file
 
     context = load_context()
     registry = None
@@ -72,6 +75,8 @@ def triage_cmd(
             kb_lookup=stored_kb_lookup(),
             on_batch=lambda n: progress.advance(task, n),
             registry=registry,
+            fetch_media=fetch_media,
+            image_index=stored_image_index(),
         )
         progress.update(task, completed=total)
     for error in report.errors:

@@ -50,6 +50,8 @@ class Post(Base):
     # --- added by migration 0003_collection (flows, issue 4): the issue cluster this post belongs to ---
     cluster_id: Mapped[int | None] = mapped_column(ForeignKey("issue_clusters.id"), index=True)
     # --- end of 0003_collection block ---
+    #: the text read in the post's images (OCR, migration 0010_media), beside ``text``, never mixed into it
+    ocr_text: Mapped[str | None] = mapped_column(Text)
 
     source: Mapped[Source] = relationship()
 
