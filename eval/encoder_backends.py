@@ -169,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budgets", default="", help="int8 token budgets to sweep, e.g. 512,1024,2048,4096")
     parser.add_argument("--threads", default="", help="int8 thread counts to sweep, e.g. 1,2")
     parser.add_argument("--retrieval-limit", type=int, default=-1, help="-1: skip; 0: full KB; N: smoke")
+    parser.add_argument("--no-throughput", action="store_true", help="only the retrieval part")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     settings = get_settings()
@@ -187,34 +188,43 @@ def main(argv: list[str] | None = None) -> int:
         "python": platform.python_version(),
         "load_average_start": os.getloadavg(),
     }
-    started = time.perf_counter()
-    encoders = {v: _load(name, v) for v in VARIANTS}
-    result["load_seconds"] = round(time.perf_counter() - started, 1)
-    result["onnx_export"] = {
-        k: v
-        for k, v in encoders["onnx-int8"].body.manifest.items()
-        if k
-        in ("created_at", "exporter", "optimiser", "quantisation", "versions", "export_seconds", "measured")
-    }
-    from models.encoder.variants import auto_choice
+    if not args.no_throughput:
+        started = time.perf_counter()
+        encoders = {v: _load(name, v) for v in VARIANTS}
+        result["load_seconds"] = round(time.perf_counter() - started, 1)
+        result["onnx_export"] = {
+            k: v
+            for k, v in encoders["onnx-int8"].body.manifest.items()
+            if k
+            in (
+                "created_at",
+                "exporter",
+                "optimiser",
+                "quantisation",
+                "versions",
+                "export_seconds",
+                "measured",
+            )
+        }
+        from models.encoder.variants import auto_choice
 
-    result["auto_choice"] = auto_choice(encoders["onnx-int8"].body.manifest["measured"])["variant"]
-    result["throughput"] = throughput(encoders, texts, args.slices)
-    for name_, row in result["throughput"]["variants"].items():
-        print(
-            f"{name_:<10} {row['texts_per_s']:>8.1f} texts/s  x{row['ratio_to_torch']:.2f}  "
-            f"cos mean {row['cosine_to_torch_mean']:.4f} min {row['cosine_to_torch_min']:.4f}"
-        )
-    subset = texts[:500]
-    if args.budgets:
-        result["int8_token_budget"] = sweep(
-            encoders["onnx-int8"], subset, "token_budget", [int(v) for v in args.budgets.split(",")]
-        )
-        print("int8 token budget sweep", json.dumps(result["int8_token_budget"]))
-    if args.threads:
-        result["int8_threads"] = thread_sweep(name, subset, [int(v) for v in args.threads.split(",")])
-        print("int8 thread sweep", json.dumps(result["int8_threads"]))
-    del encoders
+        result["auto_choice"] = auto_choice(encoders["onnx-int8"].body.manifest["measured"])["variant"]
+        result["throughput"] = throughput(encoders, texts, args.slices)
+        for name_, row in result["throughput"]["variants"].items():
+            print(
+                f"{name_:<10} {row['texts_per_s']:>8.1f} texts/s  x{row['ratio_to_torch']:.2f}  "
+                f"cos mean {row['cosine_to_torch_mean']:.4f} min {row['cosine_to_torch_min']:.4f}"
+            )
+        subset = texts[:500]
+        if args.budgets:
+            result["int8_token_budget"] = sweep(
+                encoders["onnx-int8"], subset, "token_budget", [int(v) for v in args.budgets.split(",")]
+            )
+            print("int8 token budget sweep", json.dumps(result["int8_token_budget"]))
+        if args.threads:
+            result["int8_threads"] = thread_sweep(name, subset, [int(v) for v in args.threads.split(",")])
+            print("int8 thread sweep", json.dumps(result["int8_threads"]))
+        del encoders
     if args.retrieval_limit >= 0:
         result["retrieval_later_period"] = retrieval(name, args.retrieval_limit, args.output.parent)
         for variant, row in result["retrieval_later_period"].items():
