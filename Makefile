@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench-retrieval bench-classifier bench-flow bench-desk bench-reports bench-impersonation bench-media clean
+.PHONY: demo test lint bench-retrieval bench-encoders bench-classifier bench-flow bench-desk bench-reports bench-impersonation bench-media clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ lint: $(STAMP)
 
 bench-retrieval: $(STAMP)
 	$(BIN)/python -m eval.retrieval
+
+bench-encoders: $(STAMP)
+	$(BIN)/python -m eval.encoder_backends --budgets 512,1024,2048,4096 --threads 1,2
 
 bench-classifier: $(STAMP)
 	$(BIN)/python -m eval.classification

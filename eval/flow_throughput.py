@@ -7,7 +7,10 @@ with the chosen encoder, trains the demo classifier on the same encoder (so it r
 then times one watch run from raw JSONL to queue items: posts/s end to end and per stage (normalise, cluster,
 embed, match, classify, prioritise, write), peak memory (RSS of this process, sampled; and of the Prefect
 server it started), and the ratio of the end-to-end rate to the bare encoder's rate on the texts the flow
-embeds. Prefect's temporary server is started before the clock starts (a warm-up flow) and reported apart.
+embeds. The flow encodes each distinct text once (a third of the synthetic posts repeat another's text), so
+the bare encoder runs on the distinct texts only, with its vector cache off: the ratio measures the flow's
+own overhead. Prefect's temporary server is started before the clock starts (a warm-up flow) and reported
+apart.
 On a shared machine wall-clock rates swing with other load, so CPU seconds per post (this process plus the
 Prefect server, against the bare encoder's) are reported too.
 Everything runs in a temporary SARING_HOME; writes eval/results/flow_throughput[-<tag>].json.
@@ -176,29 +179,43 @@ def _bare_encoder(texts: list[str], args: argparse.Namespace) -> dict:
 
     from pipelines.runtime import _encoder
 
+    all_texts = len(texts)
+    texts = list(dict.fromkeys(texts))  # the flow encodes each distinct text once; so does the baseline
+    distinct = len(texts)
     if args.bare_sample and args.bare_sample < len(texts):
         texts = random.Random(args.seed).sample(texts, args.bare_sample)
     encoder = _encoder(args.encoder)
 
+    def encode(part: list[str]):
+        return encoder.encode(part, kind="query", use_cache=False)  # the model, not the cache
+
     chunks = [texts[start : start + args.chunk_size] for start in range(0, len(texts), args.chunk_size)]
     streams = 1 if args.bare_mode == "whole" or args.runner != "thread" else max(1, args.workers)
-    encoder.encode(texts[:64], kind="query")  # warm
+    encode(texts[:64])  # warm
     started, cpu_started = time.perf_counter(), _cpu_seconds()
     if args.bare_mode == "whole":
-        encoder.encode(texts, kind="query")
+        encode(texts)
     else:
         with ThreadPoolExecutor(max_workers=streams) as pool:
-            list(pool.map(lambda chunk: encoder.encode(chunk, kind="query"), chunks))
+            list(pool.map(encode, chunks))
     seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_started
     return {
         "mode": args.bare_mode,
         "concurrent_chunks": streams,
+        "flow_texts": all_texts,
+        "distinct_texts": distinct,
         "texts": len(texts),
         "seconds": round(seconds, 3),
         "posts_per_s": round(len(texts) / seconds, 2),
         "cpu_seconds": round(cpu, 2),
         "cpu_ms_per_post": round(1000 * cpu / len(texts), 3),
     }
+
+
+def _variant(name: str) -> str:
+    from pipelines.runtime import _encoder
+
+    return str(getattr(_encoder(name), "variant", "?"))
 
 
 def _flow_texts(posts: list[dict]) -> list[str]:
@@ -264,10 +281,14 @@ def run(args: argparse.Namespace) -> dict:
             if seconds.get(stage)
         }
         e2e_rate = args.n / wall
+        distinct = (bare_runs[0]["distinct_texts"] if bare_runs else args.n) or args.n
+        # the bare rate is per distinct text; the flow's per post: compare like with like
+        e2e_distinct_rate = distinct / wall
         result = {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "n_posts": args.n,
             "encoder": args.encoder,
+            "encoder_variant": _variant(args.encoder),
             "classifier": setup["classifier"],
             "chunk_size": args.chunk_size,
             "task_runner": args.runner,
@@ -285,7 +306,10 @@ def run(args: argparse.Namespace) -> dict:
                 3,
             ),
             "bare_encoder": {"before": bare_before, "after": bare_after, "posts_per_s": round(bare_rate, 2)},
-            "ratio_end_to_end_to_encoder": round(e2e_rate / bare_rate, 3),
+            "distinct_texts": distinct,
+            "end_to_end_distinct_texts_per_s": round(e2e_distinct_rate, 2),
+            "ratio_end_to_end_to_encoder": round(e2e_distinct_rate / bare_rate, 3),
+            "ratio_note": "distinct texts per second of the flow / of the bare encoder on those texts",
             "cpu": {
                 "flow_ms_per_post": round(flow_cpu, 3),
                 "flow_process_seconds": round(cpu, 2),
@@ -293,7 +317,7 @@ def run(args: argparse.Namespace) -> dict:
                 "bare_encoder_ms_per_post": round(bare_cpu, 3),
                 "ratio_encoder_to_flow": round(bare_cpu / flow_cpu, 3),
             },
-            "target_ratio": 0.9,
+            "target_ratio": 0.95,
             "peak_rss_mb": round(memory.peak_self / 2**20, 1),
             "peak_rss_prefect_server_mb": round(memory.peak_children / 2**20, 1),
             "prefect_startup_seconds": round(startup, 1),
@@ -320,7 +344,8 @@ def _print(result: dict) -> None:
         print(f"  {stage:<15} {value['seconds']:>9.2f} s  {value['posts_per_s']:>9.1f} posts/s")
     bare = result["bare_encoder"]["posts_per_s"]
     print(f"  bare encoder    {'':>9}    {bare:>9.1f} posts/s")
-    print(f"  ratio end-to-end / encoder: {result['ratio_end_to_end_to_encoder']:.3f} (target >= 0.9)")
+    ratio = result["ratio_end_to_end_to_encoder"]
+    print(f"  ratio end-to-end / encoder: {ratio:.3f} (distinct texts; target >= 0.95)")
     cpu = result["cpu"]
     print(
         f"  CPU per post: flow {cpu['flow_ms_per_post']:.2f} ms (Prefect server "

@@ -106,10 +106,11 @@ def evaluate_encoder(
     tfidf: TfidfBaseline,
     *,
     trained_before: date | None = None,
+    backend: str = "auto",
 ) -> dict:
     from models.encoder import load_encoder
 
-    enc = CachedEncoder(load_encoder(name), cache_root)
+    enc = CachedEncoder(load_encoder(name, backend=backend), cache_root)
     index, info, _ = build_bench_index(kb, enc, scheme)
     matcher = Matcher(index, enc, candidates=50)
     t0 = time.perf_counter()
@@ -132,6 +133,8 @@ def evaluate_encoder(
     info.update(_product_check(index, enc, tuned, queries, methods["fused"]))
     out = {
         "model_id": enc.model_id,
+        "variant": enc.variant,
+        "variant_choice": (enc.choice or {}).get("rule"),
         "index": info,
         "methods_note": (
             "fused = the product's matcher with fusion fitted on the earlier period's pairs (what "
@@ -190,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
         "--split", default=DEFAULT_SPLIT.isoformat(), help="earlier/later boundary (ISO date)"
     )
     parser.add_argument("--no-dense", action="store_true", help="baselines only (no encoder)")
+    parser.add_argument(
+        "--backend", default="auto", help="encoder variant: auto | torch | onnx | onnx-int8 (auto: settings)"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -236,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         for i, name in enumerate(names):
             trained = split if i > 0 else None
             results["encoders"][name] = evaluate_encoder(
-                name, kb, queries, scheme, cache_root, tfidf, trained_before=trained
+                name, kb, queries, scheme, cache_root, tfidf, trained_before=trained, backend=args.backend
             )
 
     _print(results)

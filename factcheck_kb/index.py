@@ -109,6 +109,9 @@ class Manifest:
     analyzer: dict = field(default_factory=dict)
     thresholds: dict = field(default_factory=dict)
     fusion: dict = field(default_factory=dict)
+    #: how the vectors were computed: variant (torch | onnx | onnx-int8 | use), its probe agreement with
+    #: torch, and the ``auto`` choice with the measurement behind it (models.encoder.variant_record)
+    encoder: dict = field(default_factory=dict)
     format: int = FORMAT_VERSION
 
     def to_dict(self) -> dict:
@@ -124,14 +127,16 @@ def _now() -> str:
 
 
 def check_encoder(manifest: Manifest, encoder: Encoder, path: Path) -> None:
-    """Refuse an encoder whose model id or dimension differs from the one the index was built with."""
+    """Refuse an encoder whose model id or dimension differs from the one the index was built with, or
+    whose variant's vectors measurably differ (models.encoder.assert_same_vectors states the rule)."""
     try:
-        from models.encoder import EncoderMismatchError, assert_compatible
+        from models.encoder import EncoderMismatchError, assert_compatible, assert_same_vectors
     except ImportError:  # the encoder package is optional for the index itself
         assert_compatible = None
     if assert_compatible is not None:
         try:
             assert_compatible(manifest.model_id, manifest.dim, encoder)
+            assert_same_vectors(manifest.encoder, encoder, f"the index at {path}")
         except EncoderMismatchError as exc:
             raise IndexModelMismatch(f"index at {path}: {exc}") from exc
     if manifest.model_id != encoder.model_id or int(manifest.dim) != int(encoder.dim):
@@ -140,6 +145,15 @@ def check_encoder(manifest: Manifest, encoder: Encoder, path: Path) -> None:
             f"encoder is {encoder.model_id!r} ({encoder.dim}-d); rebuild it with `saring kb reindex --full` "
             "or configure that model"
         )
+
+
+def _variant_record(encoder: Encoder) -> dict:
+    try:
+        from models.encoder import variant_record
+    except ImportError:
+        return {}
+    record = variant_record(encoder)
+    return record if record["variant"] else {}
 
 
 class KBIndex:
@@ -190,6 +204,7 @@ class KBIndex:
             analyzer=analyzer.config,
             thresholds=(thresholds or default_thresholds(encoder.model_id)).to_dict(),
             fusion=(fusion or default_fusion(encoder.model_id)).to_dict(),
+            encoder=_variant_record(encoder),
         )
         dense = DenseStore(encoder.dim, ann_threshold=ann_threshold)
         return cls(Path(path), manifest, {}, dense, BM25Index(), analyzer)
@@ -302,6 +317,8 @@ class KBIndex:
             "last_build_seconds": m.last_build_seconds,
             "thresholds": m.thresholds,
             "fusion": m.fusion,
+            "encoder": {k: v for k, v in m.encoder.items() if k != "choice"},
+            "encoder_choice": (m.encoder.get("choice") or {}).get("variant"),
         }
 
     # ------------------------------------------------------------ updating
@@ -383,16 +400,16 @@ class KBIndex:
                     texts, kind="passage", batch_size=batch_size, show_progress=show_progress
                 )
             else:
-                parts = []
+                # chunks of similar length (shortest first) pad little and show progress early
+                order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+                vectors = np.zeros((len(texts), int(encoder.dim)), dtype=np.float32)
                 on_embedded(0, len(texts))
                 for first in range(0, len(texts), EMBED_CHUNK):
-                    parts.append(
-                        encoder.encode(
-                            texts[first : first + EMBED_CHUNK], kind="passage", batch_size=batch_size
-                        )
+                    rows = order[first : first + EMBED_CHUNK]
+                    vectors[rows] = encoder.encode(
+                        [texts[i] for i in rows], kind="passage", batch_size=batch_size
                     )
                     on_embedded(min(first + EMBED_CHUNK, len(texts)), len(texts))
-                vectors = np.concatenate(parts)
             stats.embed_seconds = time.perf_counter() - t0
             stats.vectors_embedded = len(texts)
             self.dense.add(np.concatenate(ids), np.asarray(vectors, dtype=np.float32))

@@ -42,7 +42,19 @@ class Settings(BaseSettings):
         default="multilingual-e5-small",
         description="Built-in name, sentence-transformers id, or local folder (plain BERT folders work too)",
     )
-    encoder_backend: str = Field(default="auto", description="auto | sentence-transformers | use")
+    encoder_backend: str = Field(
+        default="auto",
+        description="auto | torch | onnx | onnx-int8 | use (sentence-transformers = torch); auto: the "
+        "fastest variant that keeps quality, as measured on this machine when the ONNX export is made",
+    )
+    encoder_threads: int | None = Field(
+        default=None, description="ONNX Runtime threads per encoder (default: the cores this process may use)"
+    )
+    encoder_cache_mb: int = Field(
+        default=1024,
+        description="Bound of the vector cache under home/cache/embeddings (per model variant, by content "
+        "hash); 0 turns it off",
+    )
     encoder_query_prefix: str | None = None
     encoder_passage_prefix: str | None = None
     encoder_max_seq_length: int | None = None

@@ -11,6 +11,9 @@ _SESSION_TMP = Path(tempfile.mkdtemp(prefix="saring-tests-"))
 os.environ["PREFECT_HOME"] = str(_SESSION_TMP / "prefect")
 os.environ["SARING_HOME"] = str(_SESSION_TMP / "home")
 os.environ.setdefault("SARING_TEST_MODEL_CACHE", str(Path.home() / ".cache" / "saring-test-models"))
+# Tests pin the torch variant (exact vectors, no ONNX export per model); tests/test_encoder_onnx.py and the
+# tests marked there run the ONNX variants and `auto` (the product default) explicitly.
+os.environ.setdefault("SARING_ENCODER_BACKEND", "torch")
 
 from saring.config import quiet_offline_environment, reset_settings  # noqa: E402
 

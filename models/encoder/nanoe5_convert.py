@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -92,9 +93,15 @@ def ensure_converted(cache_dir: Path | str | None = None, *, source: Path | None
 
 
 def _install(tmp: Path, target: Path) -> None:
-    """Move the finished `tmp` folder into place; a stale or foreign `target` is swapped out first."""
+    install_folder(tmp, target, is_converted)
+
+
+def install_folder(tmp: Path, target: Path, complete: Callable[[Path], bool]) -> None:
+    """Move the finished `tmp` folder into place; a stale or foreign `target` is swapped out first.
+
+    ``complete(target)`` says whether a folder already there is a finished one (another process won)."""
     if target.exists():
-        if is_converted(target):  # another process finished first
+        if complete(target):
             return
         stale = target.with_name(f".{target.name}.stale-{os.getpid()}-{time.time_ns()}")
         os.replace(target, stale)
@@ -102,7 +109,7 @@ def _install(tmp: Path, target: Path) -> None:
     try:
         os.replace(tmp, target)
     except OSError:
-        if not is_converted(target):
+        if not complete(target):
             raise
 
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import numpy as np
 
+from models.encoder.vector_cache import VectorCache, text_key
+
 log = logging.getLogger(__name__)
+_TORCH_NAMES = {"sentence-transformers": "torch"}
 
 MANIFEST_FILE = "saring_encoder.json"
 MANIFEST_FORMAT = 1
@@ -33,6 +37,8 @@ class EncoderBody(Protocol):
 
     def embed(self, texts: list[str], batch_size: int) -> np.ndarray: ...
 
+    # optional: ``variant``, ``fingerprint``, ``choice``, ``batches_itself`` (embed takes on_batch=)
+
     def save(self, path: Path) -> None: ...
 
 
@@ -54,6 +60,12 @@ class SentenceEncoder:
         self.passage_prefix = passage_prefix
         if max_seq_length is not None:
             self.max_seq_length = max_seq_length
+        #: the vector cache (models.encoder.vector_cache), attached by load_encoder; None: none
+        self.cache: VectorCache | None = None
+        #: how the variant was chosen (auto's measurement), recorded in index manifests
+        self.choice: dict[str, Any] = dict(getattr(body, "choice", None) or {})
+        self.encoded_texts = 0  # texts this encoder really sent to its model
+        self.encode_seconds = 0.0
 
     def __repr__(self) -> str:
         return (
@@ -85,6 +97,21 @@ class SentenceEncoder:
             return self.passage_prefix
         raise ValueError(f"kind must be 'query' or 'passage', not {kind!r}")
 
+    @property
+    def variant(self) -> str:
+        """How the vectors are computed: torch, onnx, onnx-int8 (or use): part of the vectors' identity."""
+        return str(getattr(self.body, "variant", None) or _TORCH_NAMES.get(self.backend, self.backend))
+
+    def cache_identity(self) -> dict[str, Any]:
+        """What must be equal for a cached vector to be reused: model, variant, weights, limit, dim."""
+        return {
+            "model_id": self.model_id,
+            "variant": self.variant,
+            "dim": self.dim,
+            "max_seq_length": self.max_seq_length,
+            "weights": str(getattr(self.body, "fingerprint", "") or ""),
+        }
+
     def encode(
         self,
         texts: Sequence[str] | str,
@@ -92,8 +119,13 @@ class SentenceEncoder:
         kind: Kind = "query",
         batch_size: int = 32,
         show_progress: bool = False,
+        use_cache: bool = True,
     ) -> np.ndarray:
-        """Embed `texts` as float32 (n, dim) rows of unit length; the kind's prefix is added here."""
+        """Embed `texts` as float32 (n, dim) rows of unit length; the kind's prefix is added here.
+
+        Each distinct text is encoded once per call; with a vector cache attached (`load_encoder` does,
+        see models.encoder.vector_cache) a text seen before by this very model variant is not encoded again.
+        """
         if isinstance(texts, str):
             texts = [texts]
         if batch_size < 1:
@@ -103,13 +135,43 @@ class SentenceEncoder:
         out = np.zeros((len(items), self.dim), dtype=np.float32)
         if not items:
             return out
-        order = sorted(range(len(items)), key=lambda i: -len(items[i]))  # similar lengths batch together
-        with _progress(len(items), self.model_id, enabled=show_progress) as bar:
-            for start in range(0, len(order), batch_size):
-                rows = order[start : start + batch_size]
-                vectors = np.asarray(self.body.embed([items[i] for i in rows], batch_size), dtype=np.float32)
-                out[rows] = vectors.reshape(len(rows), self.dim)
-                bar.update(len(rows))
+        first: dict[str, int] = {}
+        for i, item in enumerate(items):
+            first.setdefault(item, i)
+        distinct = list(first)
+        cache = self.cache if use_cache else None
+        keys = [text_key(t) for t in distinct] if cache is not None else []
+        found = cache.get(keys) if cache is not None else {}
+        todo = [j for j in range(len(distinct)) if not found or keys[j] not in found]
+        vectors = np.zeros((len(distinct), self.dim), dtype=np.float32)
+        for j, key in enumerate(keys):
+            if key in found:
+                vectors[j] = found[key]
+        if todo:
+            started = time.perf_counter()
+            fresh = self._embed([distinct[j] for j in todo], batch_size, show_progress)
+            self.encode_seconds += time.perf_counter() - started
+            self.encoded_texts += len(todo)
+            vectors[todo] = fresh
+            if cache is not None:
+                cache.put([keys[j] for j in todo], fresh)
+        row_of = {text: j for j, text in enumerate(distinct)}
+        out[:] = vectors[[row_of[item] for item in items]]
+        return out
+
+    def _embed(self, items: list[str], batch_size: int, show_progress: bool) -> np.ndarray:
+        """Unit vectors of already-prefixed, distinct texts (what the body is asked for)."""
+        out = np.zeros((len(items), self.dim), dtype=np.float32)
+        with _progress(len(items), f"{self.model_id} {self.variant}", enabled=show_progress) as bar:
+            if getattr(self.body, "batches_itself", False):  # sorts and cuts by a token budget itself
+                out[:] = np.asarray(self.body.embed(items, batch_size, on_batch=bar.update), np.float32)
+            else:
+                order = sorted(range(len(items)), key=lambda i: -len(items[i]))  # similar lengths together
+                for start in range(0, len(order), batch_size):
+                    rows = order[start : start + batch_size]
+                    vectors = np.asarray(self.body.embed([items[i] for i in rows], batch_size), np.float32)
+                    out[rows] = vectors.reshape(len(rows), self.dim)
+                    bar.update(len(rows))
         return l2_normalise(out)
 
     def manifest(self) -> dict[str, Any]:
@@ -119,6 +181,7 @@ class SentenceEncoder:
             "model_id": self.model_id,
             "dim": self.dim,
             "backend": self.backend,
+            "variant": self.variant,
             "query_prefix": self.query_prefix,
             "passage_prefix": self.passage_prefix,
             "max_seq_length": self.max_seq_length,
@@ -163,4 +226,5 @@ def _progress(total: int, model_id: str, *, enabled: bool):
         return _NoBar()
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, unit="text", desc=f"Encoding ({model_id})", leave=False)
+    # tqdm's bar shows the rate (texts/s) and the time left
+    return tqdm(total=total, unit="text", desc=f"Encoding ({model_id})", leave=False, smoothing=0.1)

@@ -30,9 +30,21 @@ class SentenceTransformerBody:
     """Wraps a `SentenceTransformer`; texts arrive already prefixed."""
 
     backend_name = "sentence-transformers"
+    variant = "torch"
 
-    def __init__(self, model) -> None:
+    def __init__(self, model, folder: Path | None = None) -> None:
         self.model = model
+        self.folder = Path(folder) if folder is not None else None
+        self._fingerprint: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the source folder's files (see onnx_export.source_fingerprint); "" when unknown."""
+        if self._fingerprint is None:
+            from models.encoder.onnx_export import source_fingerprint
+
+            self._fingerprint = source_fingerprint(self.folder) if self.folder is not None else ""
+        return self._fingerprint
 
     @property
     def dim(self) -> int:
@@ -71,7 +83,7 @@ def load_sentence_transformers_folder(folder: Path, *, device: str) -> SentenceT
 
     with quiet_transformers():
         model = SentenceTransformer(str(folder), local_files_only=True, device=device)
-    return SentenceTransformerBody(model)
+    return SentenceTransformerBody(model, folder)
 
 
 def load_plain_transformer_folder(
@@ -93,4 +105,4 @@ def load_plain_transformer_folder(
         pooling = Pooling(transformer.get_embedding_dimension(), pooling_mode="mean")
         model = SentenceTransformer(modules=[transformer, pooling, Normalize()], device=device)
     log.info("built mean-pooling sentence encoder on plain model folder %s", folder)
-    return SentenceTransformerBody(model)
+    return SentenceTransformerBody(model, folder)

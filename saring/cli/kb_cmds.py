@@ -7,7 +7,14 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from factcheck_kb.finetune_pairs import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS
@@ -19,19 +26,24 @@ kb_app = typer.Typer(help="The knowledge base of fact checks and clarifications.
 
 
 def _embed_progress():
-    """A rich progress bar fed by the index's on_embedded(done, total) callback."""
+    """A rich progress bar fed by the index's on_embedded(done, total) callback: count, rate, elapsed, ETA."""
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
         console=console,
         transient=False,
     )
-    task = progress.add_task("embedding", total=None, visible=False)
+    task = progress.add_task("embedding", total=None, visible=False, rate="")
 
     def on_embedded(done: int, total: int) -> None:
-        progress.update(task, completed=done, total=total, visible=True)
+        speed = progress.tasks[0].speed
+        rate = f"{speed:,.0f} texts/s" if speed else ""
+        progress.update(task, completed=done, total=total, visible=True, rate=rate)
 
     return progress, on_embedded
 
