@@ -61,7 +61,7 @@ def test_build_training_set_is_a_datasets_dataset_with_snapshot():
     ts = build_training_set([DEMO, SAMPLES / "pool_sample.csv"])
     assert isinstance(ts.dataset, datasets.Dataset)
     assert set(ts.dataset.column_names) == {"text", "label", "source", "key", "date", "origin"}
-    assert ts.snapshot["examples"] == 158 and len(ts.snapshot["files"]) == 2
+    assert ts.snapshot["examples"] == 228 and len(ts.snapshot["files"]) == 2
     assert (
         ts.snapshot["fingerprint"]
         == build_training_set([DEMO, SAMPLES / "pool_sample.csv"]).snapshot["fingerprint"]
