@@ -130,3 +130,19 @@ def test_assert_compatible(use_encoder):
         assert_compatible("multilingual-e5-small", 384, use_encoder)
     with pytest.raises(EncoderMismatchError, match="dimension 384"):
         assert_compatible("use-multilingual", 384, use_encoder)
+
+
+def test_auto_keeps_the_variant_the_installed_index_was_built_with(tmp_path):
+    import json
+
+    from models.encoder.loading import installed_index_variant
+
+    assert installed_index_variant(tmp_path, "multilingual-e5-small") is None  # no index yet: the fastest
+    manifest = {"model_id": "multilingual-e5-small", "dim": 384}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    # an index from before variants were recorded holds torch vectors: an upgrade must not refuse it
+    assert installed_index_variant(tmp_path, "multilingual-e5-small") == "torch"
+    manifest["encoder"] = {"variant": "onnx-int8"}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert installed_index_variant(tmp_path, "multilingual-e5-small") == "onnx-int8"
+    assert installed_index_variant(tmp_path, "use-multilingual") is None  # built with another model

@@ -69,8 +69,12 @@ def load_encoder(
     passage_prefix: str | None = None,
     max_seq_length: int | None = None,
     model_id: str | None = None,
+    keep_index_variant: bool = True,
 ) -> SentenceEncoder:
-    """Load an encoder offline; None means `settings.encoder_model` (with the settings' overrides)."""
+    """Load an encoder offline; None means `settings.encoder_model` (with the settings' overrides).
+
+    With the backend ``auto`` the configured model keeps the variant the installed KB index was built with
+    (``keep_index_variant=False``: the fastest, for a full rebuild)."""
     from saring.config import get_settings
 
     settings = get_settings()
@@ -78,6 +82,12 @@ def load_encoder(
     configured = name_or_path is None or name == settings.encoder_model
     if backend == "auto" and (configured or settings.encoder_backend in VARIANT_SETTINGS):
         backend = settings.encoder_backend  # torch | onnx | onnx-int8 | auto suit any model
+    if backend == "auto" and configured and keep_index_variant:
+        kept = installed_index_variant(settings.index_dir, name)
+        if kept is not None:
+            # an index refuses a variant whose vectors differ from its own: keep the one it was built with
+            log.info("encoder %s: %s variant, as the installed KB index was built with it", name, kept)
+            backend = kept
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
     device = device or settings.encoder_device
@@ -108,6 +118,21 @@ def load_encoder(
     attach_cache(encoder)
     log.info("loaded %r", encoder)
     return encoder
+
+
+def installed_index_variant(index_dir: Path | str, name: str) -> str | None:
+    """The encoder variant the KB index at ``index_dir`` was built with, when built with model ``name``.
+
+    An index from before variants were recorded holds torch vectors. None when there is no index or it was
+    built with another model (``saring kb reindex --full`` moves an index to the fastest variant)."""
+    try:
+        manifest = json.loads((Path(index_dir) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if manifest.get("model_id") != name:
+        return None
+    variant = (manifest.get("encoder") or {}).get("variant") or "torch"
+    return variant if variant in BACKENDS and variant != "auto" else None
 
 
 def attach_cache(encoder: SentenceEncoder, *, max_mb: int | None = None) -> SentenceEncoder:

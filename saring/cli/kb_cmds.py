@@ -215,11 +215,15 @@ def reindex_cmd(
     """Bring the search index in line with the database (only new or changed items are embedded)."""
     from factcheck_kb.index import IndexModelMismatch
     from factcheck_kb.operations import sync_index
+    from models.encoder import load_encoder
+    from saring.config import get_settings
 
+    # a full rebuild moves the index to the configured variant (auto: the fastest that keeps quality)
+    encoder = load_encoder(get_settings().encoder_model, keep_index_variant=False) if full else None
     progress, on_embedded = _embed_progress()
     try:
         with progress:
-            stats = sync_index(rebuild=full, progress=_say, on_embedded=on_embedded)
+            stats = sync_index(rebuild=full, encoder=encoder, progress=_say, on_embedded=on_embedded)
     except IndexModelMismatch as exc:
         _fail(f"{exc}\n(use `saring kb reindex --full` to rebuild for the configured model)")
     _print_update(stats)
