@@ -224,7 +224,7 @@ def _build(
         gazetteer,
         config,
         settings.match_top_k,
-        settings.image_match_max_distance,
+        image_max_distance=settings.image_match_max_distance,
     )
 
 

@@ -143,3 +143,15 @@ def test_classify_uses_the_same_judgement_as_triage(cli, demo_kb, tmp_path):
     for row in rows:
         assert preds[row["id"]]["hoax_probability"] == pytest.approx(row["hoax_probability"], abs=1e-3)
     assert preds["fish"]["label"] == "hoax" and preds["debunk"]["label"] == "not_hoax"
+
+
+def test_the_scoring_context_takes_the_image_distance_setting_and_no_registry(demo_kb, monkeypatch):
+    from pipelines.runtime import load_context, reset_contexts
+    from saring.config import reset_settings
+
+    monkeypatch.setenv("SARING_IMAGE_MATCH_MAX_DISTANCE", "20")
+    reset_settings()
+    reset_contexts()
+    context = load_context()
+    assert context.image_max_distance == 20
+    assert context.registry is None  # no accounts registered: no impersonation signals
