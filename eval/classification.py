@@ -9,6 +9,7 @@ writes eval/results/classification.json. Needs ../shared/data (skips with a mess
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import sys
@@ -144,20 +145,16 @@ def model_factories(names: list[str], encoder_name: str) -> dict[str, Callable]:
 
     settings = get_settings()
     cache_root = settings.home / "cache" / "embeddings"
-    encoders: dict[str, CachedEncoder] = {}
-    judged: list = []
 
+    @functools.cache
     def cached(name: str) -> CachedEncoder:
-        if name not in encoders:
-            encoders[name] = CachedEncoder(get_encoder(name), cache_root)
-        return encoders[name]
+        return CachedEncoder(get_encoder(name), cache_root)
 
+    @functools.cache
     def judged_kb():
         from eval.classification_judged import JudgedKB
 
-        if not judged:
-            judged.append(JudgedKB(settings.data_dir, encoder_name, cache_root))
-        return judged[0]
+        return JudgedKB(settings.data_dir, encoder_name, cache_root)
 
     def tfidf_model(tr):
         return TfidfBaseline().fit([e["text"] for e in tr], [e["label"] for e in tr])

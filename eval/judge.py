@@ -24,6 +24,7 @@ import numpy as np
 from eval.embed_cache import CachedEncoder
 from eval.judge_data import PERIODS, JudgeData, load, same_claim_items
 from eval.retrieval import VIEW_SCHEMES, build_bench_index
+from eval.retrieval_data import shared_data_dir
 from eval.retrieval_metrics import report
 from factcheck_kb.judge_pairs import candidate_pairs
 from factcheck_kb.matcher import Matcher
@@ -275,11 +276,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     settings = get_settings()
-    data_dir = settings.data_dir
-    if data_dir is None or not (Path(data_dir) / "derived" / "kb_factchecks_unified.csv").is_file():
-        print(f"eval.judge: skipped, no shared data (data_dir={data_dir}); set SARING_DATA_DIR")
+    data_dir = shared_data_dir()
+    if data_dir is None:
+        print(f"eval.judge: skipped, no shared data (data_dir={settings.data_dir}); set SARING_DATA_DIR")
         return 0
-    kb, data = load(Path(data_dir))
+    kb, data = load(data_dir)
     enc = CachedEncoder(
         load_encoder(args.encoder or settings.encoder_model), settings.home / "cache" / "embeddings"
     )

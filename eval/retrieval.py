@@ -27,7 +27,7 @@ from pathlib import Path
 
 from eval.embed_cache import CachedEncoder
 from eval.retrieval_combiners import TfidfBaseline, combiner_rankings
-from eval.retrieval_data import DEFAULT_SPLIT, Query, build_queries, load_kb, without_claims
+from eval.retrieval_data import DEFAULT_SPLIT, Query, build_queries, load_kb, shared_data_dir, without_claims
 from eval.retrieval_fusion import band_report, rank_all, tune_fusion
 from eval.retrieval_metrics import line, report
 from factcheck_kb.fusion import FusionConfig, default_fusion
@@ -200,12 +200,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = get_settings()
-    data_dir = settings.data_dir
-    if data_dir is None or not (Path(data_dir) / "derived" / "kb_factchecks_unified.csv").is_file():
-        print(f"eval.retrieval: skipped, no shared data (data_dir={data_dir}); set SARING_DATA_DIR")
+    data_dir = shared_data_dir()
+    if data_dir is None:
+        print(f"eval.retrieval: skipped, no shared data (data_dir={settings.data_dir}); set SARING_DATA_DIR")
         return 0
     split = date.fromisoformat(args.split)
-    kb = load_kb(Path(data_dir))
+    kb = load_kb(data_dir)
     queries = build_queries(kb, split)
     kb = without_claims(kb)
     if args.limit:

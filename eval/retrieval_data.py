@@ -31,6 +31,14 @@ class Query:
     gold_near: frozenset[str] = frozenset()
 
 
+def shared_data_dir() -> Path | None:
+    """The real data folder (settings.data_dir) when it holds the unified KB, else None."""
+    from saring.config import get_settings
+
+    data_dir = get_settings().data_dir
+    return Path(data_dir) if data_dir is not None and (Path(data_dir) / UNIFIED).is_file() else None
+
+
 def _read_pandas(path: Path) -> list[FactCheck]:
     """Fallback reader (used only while the unified importer is unavailable)."""
     import pandas as pd

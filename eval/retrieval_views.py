@@ -16,7 +16,7 @@ from pathlib import Path
 
 from eval.embed_cache import CachedEncoder
 from eval.retrieval import VIEW_SCHEMES, build_bench_index
-from eval.retrieval_data import build_queries, load_kb, without_claims
+from eval.retrieval_data import build_queries, load_kb, shared_data_dir, without_claims
 from eval.retrieval_fusion import rank_all
 from eval.retrieval_metrics import metrics
 from factcheck_kb.matcher import Matcher
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     settings = get_settings()
-    if settings.data_dir is None or not (Path(settings.data_dir) / "derived").is_dir():
+    if shared_data_dir() is None:
         print("eval.retrieval_views: skipped, no shared data")
         return 0
     rng = random.Random(0)

@@ -148,6 +148,7 @@ def demo() -> dict | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from eval.retrieval_data import shared_data_dir
     from saring.config import get_settings, quiet_offline_environment
     from saring.logs import configure_logging
 
@@ -158,11 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     results: dict = {}
-    data_dir = get_settings().data_dir
-    if data_dir is not None and (Path(data_dir) / "derived" / "kb_factchecks_unified.csv").is_file():
-        results["real"] = real_data(Path(data_dir), args.limit)
+    data_dir = shared_data_dir()
+    if data_dir is not None:
+        results["real"] = real_data(data_dir, args.limit)
     else:
-        print(f"eval.triage: no shared data (data_dir={data_dir}); real-data part skipped")
+        print(f"eval.triage: no shared data (data_dir={get_settings().data_dir}); real-data part skipped")
     results["demo"] = demo()
     if results["demo"] is None:
         print("eval.triage: no KB index in SARING_HOME (run `saring demo`); demo part skipped")

@@ -16,8 +16,6 @@ from saring.db.tables.accounts import ImpersonationFlag
 from saring.db.tables.accounts import OfficialAccount as AccountRow
 from saring.db.tables.core import QueueItem
 
-_COLUMNS = COLUMNS
-
 
 @dataclass(slots=True)
 class ImportResult:
@@ -28,7 +26,7 @@ class ImportResult:
 
 
 def _view(row: AccountRow) -> dict:
-    return {c: getattr(row, c) for c in _COLUMNS}
+    return {c: getattr(row, c) for c in COLUMNS}
 
 
 def list_accounts(
@@ -42,7 +40,7 @@ def save_account(
     session: Session, values: dict, *, actor: str, account_id: int | None = None
 ) -> tuple[AccountRow, str]:
     """Add or change one account (by id, or by platform + handle): the row and added/updated/unchanged."""
-    account = make_account({k: v for k, v in values.items() if k in _COLUMNS})
+    account = make_account({k: v for k, v in values.items() if k in COLUMNS})
     row = session.get(AccountRow, account_id) if account_id is not None else None
     if account_id is not None and row is None:
         raise LookupError(account_id)
