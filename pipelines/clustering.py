@@ -71,39 +71,40 @@ def _touch(cluster: IssueCluster, platform: str, posted_at: datetime | None) -> 
 
 class _ImageClusters:
     """Which issue cluster a post's images already belong to (clustered posts, and earlier posts of the
-    batch), by the calibrated pHash distance."""
+    batch), by the calibrated pHash distance or verified local features (saring.media.local)."""
 
     def __init__(self, session: Session, post_ids: Sequence[int]) -> None:
-        from pipelines.store import post_image_hashes
+        from pipelines.store import image_index, media_path, post_image_files, post_image_hashes
         from saring.config import get_settings
         from saring.db.tables.media import MediaFile, PostMedia
-        from saring.media.phash import HashIndex
 
         self._session = session
         self.max_distance = get_settings().image_match_max_distance
         self.hashes = post_image_hashes(session, post_ids)
-        self.index = HashIndex()
+        self.files = post_image_files(session, post_ids)
+        self.index = image_index()
         if self.hashes:
             rows = session.execute(
-                select(Post.cluster_id, MediaFile.phash)
+                select(Post.cluster_id, MediaFile.phash, MediaFile.relpath)
                 .join(PostMedia, PostMedia.post_id == Post.id)
                 .join(MediaFile, MediaFile.id == PostMedia.media_id)
                 .where(Post.cluster_id.is_not(None))
             )
-            for cluster_id, phash in rows:
-                self.index.add(f"c{cluster_id}", phash)
+            for cluster_id, phash, relpath in rows:
+                self.index.add(f"c{cluster_id}", phash, media_path(relpath))
 
     def cluster_of(self, post_id: int) -> str | None:
         """``c<cluster id>`` or ``r<representative post id>`` of the nearest image, None when none is near."""
         hashes = self.hashes.get(post_id)
         if not hashes:
             return None
-        hits = self.index.nearest(hashes, self.max_distance)
+        hits = self.index.nearest(hashes, self.max_distance, self.files.get(post_id, ()))
         return hits[0].key if hits else None
 
     def pending(self, post_id: int, representative: int) -> None:
-        for phash in self.hashes.get(post_id, ()):
-            self.index.add(f"r{representative}", phash)
+        files = self.files.get(post_id, ())
+        for i, phash in enumerate(self.hashes.get(post_id, ())):
+            self.index.add(f"r{representative}", phash, files[i] if i < len(files) else None)
 
     def resolve(self, key: str, by_representative: dict[int, IssueCluster]) -> IssueCluster:
         """The cluster a key names (a stored cluster, or one this batch is creating)."""

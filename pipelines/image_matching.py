@@ -1,7 +1,8 @@
 """A post's images against the images fact checks carry: a re-circulating debunked picture is linked to its
 fact check whatever its new caption says.
 
-An image match within the calibrated pHash distance is an auto-link to the fact check. Where the text
+An image match (within the calibrated pHash distance, or verified by local features: a crop off one corner,
+a caption bar, a screenshot of the post) is an auto-link to the fact check. Where the text
 matcher already found that fact check, its row is kept (with the judge's stance) and marked as matched by
 image too; else a new row is put first.
 """
@@ -24,12 +25,21 @@ def image_hits(
     """KB items whose images are near-duplicates of each post's images, nearest first."""
     if index is None or not len(index):
         return [[] for _ in posts]
-    return [index.nearest(p.image_hashes, max_distance) if p.image_hashes else [] for p in posts]
+    return [
+        index.nearest(p.image_hashes, max_distance, p.image_files) if p.image_hashes else [] for p in posts
+    ]
 
 
 def image_reason(row: MatchRow) -> str:
     """The reviewer's line for a match found by image."""
-    distance = (row.evidence or {}).get("image_distance")
+    evidence = row.evidence or {}
+    distance = evidence.get("image_distance")
+    if evidence.get("image_method") == "local":
+        inliers, agreement = evidence.get("image_inliers"), float(evidence.get("image_agreement") or 0.0)
+        return (
+            f"gambar sama dengan gambar cek fakta {row.kb_id} (fitur lokal: {inliers} titik cocok, "
+            f"{agreement:.0%} bagian gambar sama)"
+        )
     return f"gambar sama dengan gambar cek fakta {row.kb_id} (jarak pHash {distance} dari {BITS} bit)"
 
 
@@ -42,7 +52,13 @@ def merge_image_matches(
     by_kb = {r.kb_id: r for r in rows}
     linked: list[MatchRow] = []
     for hit in hits:
-        evidence_extra = {"image_distance": hit.distance}
+        evidence_extra = {
+            "image_distance": hit.distance,
+            "image_method": hit.method,
+            "image_inliers": hit.inliers,
+        }
+        if hit.agreement is not None:
+            evidence_extra["image_agreement"] = hit.agreement
         existing = by_kb.pop(hit.key, None)
         if existing is not None:
             linked.append(
@@ -61,7 +77,7 @@ def merge_image_matches(
             MatchRow(
                 kb_id=hit.key,
                 rank=0,
-                score=round(1.0 - hit.distance / BITS, 4),
+                score=round(hit.agreement if hit.method == "local" else 1.0 - hit.distance / BITS, 4),
                 band="auto",
                 known_hoax=is_known_hoax(info.verdict if info else None),
                 evidence=evidence_extra,

@@ -215,6 +215,7 @@ class PostToScore:
     author_handle: str | None = None  # for the impersonation signals (issue 13)
     author_name: str | None = None
     image_hashes: tuple[str, ...] = ()  # perceptual hashes of the post's images (issue 12)
+    image_files: tuple[str, ...] = ()  # the stored files of those images, for local features ("" unknown)
 
 
 @dataclass(frozen=True, slots=True)

@@ -368,6 +368,7 @@ def posts_to_score(session: Session, post_ids: Sequence[int]) -> list[PostToScor
         .where(Post.id.in_(list(post_ids)))
     ).all()
     hashes = post_image_hashes(session, post_ids)
+    files = post_image_files(session, post_ids)
     by_id = {}
     for row in rows:
         platforms = row.platform_counts or {}
@@ -384,34 +385,64 @@ def posts_to_score(session: Session, post_ids: Sequence[int]) -> list[PostToScor
             author_handle=row.author_handle,
             author_name=display_name_of(row.raw),
             image_hashes=hashes.get(row.id, ()),
+            image_files=files.get(row.id, ()),
         )
     return [by_id[i] for i in post_ids if i in by_id]
 
 
-def post_image_hashes(session: Session, post_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
-    """The perceptual hashes of each post's images, in the post's order."""
+def _post_media_column(session: Session, post_ids: Sequence[int], column: Any) -> dict[int, tuple[str, ...]]:
     out: dict[int, list[str]] = {}
     if not post_ids:
         return {}
     rows = session.execute(
-        select(PostMedia.post_id, MediaFile.phash)
+        select(PostMedia.post_id, column)
         .join(MediaFile, MediaFile.id == PostMedia.media_id)
         .where(PostMedia.post_id.in_(list(post_ids)))
         .order_by(PostMedia.post_id, PostMedia.position)
     )
-    for post_id, phash in rows:
-        out.setdefault(post_id, []).append(phash)
+    for post_id, value in rows:
+        out.setdefault(post_id, []).append(value)
     return {k: tuple(v) for k, v in out.items()}
 
 
+def post_image_hashes(session: Session, post_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """The perceptual hashes of each post's images, in the post's order."""
+    return _post_media_column(session, post_ids, MediaFile.phash)
+
+
+def media_path(relpath: str | None) -> str:
+    """Where a stored image's file is (under SARING_HOME/media), "" when the row names none."""
+    from saring.config import get_settings
+
+    return str(get_settings().media_dir / relpath) if relpath else ""
+
+
+def post_image_files(session: Session, post_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """The stored files of each post's images, in the post's order (for local image features)."""
+    relpaths = _post_media_column(session, post_ids, MediaFile.relpath)
+    return {k: tuple(media_path(r) for r in v) for k, v in relpaths.items()}
+
+
+def image_index(min_agreement: float | None = None) -> HashIndex:
+    """An empty image index with the configured local-feature agreement (SARING_IMAGE_MATCH_MIN_AGREEMENT)."""
+    from saring.config import get_settings
+
+    agreement = get_settings().image_match_min_agreement if min_agreement is None else min_agreement
+    return HashIndex(min_agreement=agreement)
+
+
 def kb_image_index(session: Session) -> HashIndex:
-    """The perceptual hashes of every image a KB item carries, keyed by the item's kb_id."""
+    """The perceptual hashes (and stored files, for local features) of every image a KB item carries, keyed
+    by the item's kb_id."""
     rows = session.execute(
-        select(KBItem.kb_id, MediaFile.phash)
+        select(KBItem.kb_id, MediaFile.phash, MediaFile.relpath)
         .join(KBMedia, KBMedia.kb_item_id == KBItem.id)
         .join(MediaFile, MediaFile.id == KBMedia.media_id)
     )
-    return HashIndex((kb_id, phash) for kb_id, phash in rows)
+    index = image_index()
+    for kb_id, phash, relpath in rows:
+        index.add(kb_id, phash, media_path(relpath))
+    return index
 
 
 def kb_info(session: Session, kb_ids: Iterable[str]) -> dict[str, KBInfo]:

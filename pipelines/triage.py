@@ -13,7 +13,8 @@ Output per post (a stable contract)::
      "matches": [{"kb_id", "probability", "band"}], "reasons": [...],
      "impersonation": {"probability", "imitates": {"skpd", "platform", "handle", "label"} | null,
                        "signals": [{"code", "value", "reason", "evidence"}]},
-     "ocr_text": "…"|null, "image_matches": [{"kb_id", "distance"}], "media_errors": [...]}
+     "ocr_text": "…"|null, "media_errors": [...],
+     "image_matches": [{"kb_id", "distance", "method", "inliers", "agreement"}]}
 
 ``impersonation`` is judged against the registry of official accounts (the database's, or a registry file);
 its probability is null when there is no registry.
@@ -81,21 +82,22 @@ def posts_to_score(records: Sequence[PostRecord]) -> list[PostToScore]:
     from pipelines.dedup import DedupIndex
     from pipelines.impersonation import display_name_of
     from pipelines.post_media import analysis_text
+    from pipelines.store import image_index, media_path
     from saring.config import get_settings
-    from saring.media.phash import HashIndex
 
     texts = [analysis_text(r) for r in records]
     prepared = [prepare_text(text)[0] for text in texts]
-    index, images = DedupIndex(), HashIndex()
+    index, images = DedupIndex(), image_index()
     max_distance = get_settings().image_match_max_distance
     clusters = []
     for i, (r, text) in enumerate(zip(records, prepared, strict=True)):
         hashes = [image.phash for image in r.images]
-        hit = images.nearest(hashes, max_distance) if hashes else []
+        files = [media_path(image.relpath) for image in r.images]
+        hit = images.nearest(hashes, max_distance, files) if hashes else []
         # a re-post of the same picture joins the picture's issue, whatever its caption
         cluster = hit[0].key if hit else index.assign(str(i), text or texts[i]).cluster_id
-        for value in hashes:
-            images.add(cluster, value)
+        for value, path in zip(hashes, files, strict=True):
+            images.add(cluster, value, path)
         clusters.append(cluster)
     size: dict[str, int] = {}
     platforms: dict[str, set[str]] = {}
@@ -115,6 +117,7 @@ def posts_to_score(records: Sequence[PostRecord]) -> list[PostToScore]:
             author_handle=record.author_handle,
             author_name=display_name_of(record.raw),
             image_hashes=tuple(image.phash for image in record.images),
+            image_files=tuple(media_path(image.relpath) for image in record.images),
         )
         for i, record in enumerate(records)
     ]
@@ -213,8 +216,16 @@ def triage_line(record: PostRecord, scored: ScoredPost, media_errors: Sequence[s
         "impersonation": _impersonation(scored),
         # added by issue 12 (images): the text read in the post's images, and its image matches
         "ocr_text": record.ocr_text or None,
+        # added with local image features: how the match was found ("phash" or "local") and, for "local",
+        # its RANSAC inliers and the share of the aligned picture that agrees
         "image_matches": [
-            {"kb_id": m.kb_id, "distance": int(m.evidence["image_distance"])}
+            {
+                "kb_id": m.kb_id,
+                "distance": int(m.evidence["image_distance"]),
+                "method": m.evidence.get("image_method", "phash"),
+                "inliers": int(m.evidence.get("image_inliers", 0)),
+                "agreement": m.evidence.get("image_agreement"),
+            }
             for m in scored.matches
             if (m.evidence or {}).get("image_distance") is not None
         ],

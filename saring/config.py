@@ -100,6 +100,11 @@ class Settings(BaseSettings):
     image_match_max_distance: int = Field(
         default=28, description="pHash Hamming distance (of 256) at or below which two images are the same"
     )
+    image_match_min_agreement: float = Field(
+        default=0.75,
+        description="Share of aligned cells that must agree for a local-feature (ORB) image match; "
+        "calibrated with eval.image_dedup; above 1 switches local features off (pHash only)",
+    )
     # --- end of media block ---
 
     @field_validator("home", mode="after")

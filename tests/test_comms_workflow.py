@@ -375,3 +375,40 @@ def test_a_pending_clarification_is_indexed_later(db_url, seeded, use_encoder, t
             index_pending(session, clarification_id, encoder=use_encoder, index_dir=index_dir) == "terindeks"
         )
         assert session.scalar(select(AuditLog.action).where(AuditLog.action == "clarification.indexed"))
+
+
+def test_a_published_clarification_card_is_a_kb_image_its_re_posts_match(db_url, seeded, tmp_path):
+    from PIL import Image
+
+    from desk.comms.export import card_png
+    from pipelines.demo_data import images as render
+    from pipelines.store import kb_image_index
+    from saring.db.tables.media import KBMedia, MediaFile
+    from saring.media.phash import image_hash
+
+    clarification_id = _approved(db_url, seeded)
+    now = input_value(utcnow() - timedelta(minutes=30), TZ)
+    with session_scope(db_url) as session:
+        for channel, url in (("facebook", "https://facebook.com/p/1"), ("x", "https://x.com/a/status/1")):
+            publishing.record_publication(
+                session, clarification_id, publishing.PublicationInput(channel, url, now), COMMS, TZ
+            )
+        c = queries.get_clarification(session, clarification_id)
+        kb_item_id = session.scalar(select(KBItem.id).where(KBItem.kb_id == c.kb_id))
+        [media] = session.scalars(
+            select(MediaFile)
+            .join(KBMedia, KBMedia.media_id == MediaFile.id)
+            .where(KBMedia.kb_item_id == kb_item_id)
+        ).all()  # two channels, one card linked once
+        card = Image.open(io.BytesIO(card_png(c, CommsSettings())))
+        assert media.width == card.width == 1080 and media.phash == image_hash(card)
+        index = kb_image_index(session)
+        kb_id = c.kb_id
+    for name, copy in (
+        ("jpeg", render.jpeg(card, 40)),
+        ("corner", render.crop(card, 0.85, anchor="top-left")),
+        ("screenshot", render.screenshot_of(card)),
+    ):
+        render.save(copy, tmp_path / f"{name}.png")
+        hits = index.nearest([image_hash(copy)], paths=[str(tmp_path / f"{name}.png")])
+        assert [h.key for h in hits][:1] == [kb_id], name

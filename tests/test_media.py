@@ -271,3 +271,80 @@ def test_youtube_thumbnails_and_tiktok_covers_where_fetching_is_allowed(tmp_path
     )
     [clip] = read_tiktok(tmp_path / "tt.json", source_name="tt", options=allowed).posts
     assert [m.url for m in clip.media] == ["https://p16.tiktokcdn.example/cover.jpeg"] and clip.media[0].fetch
+
+
+def _stored(tmp_path: Path, name: str, img: Image.Image) -> tuple[str, str]:
+    path = tmp_path / f"{name}.png"
+    render.save(img, path)
+    return image_hash(img), str(path)
+
+
+def test_local_features_find_the_copies_phash_misses_and_not_a_look_alike(tmp_path):
+    from saring.media.local import DEFAULT_MIN_AGREEMENT, local_features, verify
+
+    body = "Dinas Sosial membagikan bantuan tunai Rp 600.000 untuk setiap KK. Daftar lewat tautan."
+    poster = render.poster("INFO PENTING", body)
+    look_alike = render.poster(
+        "INFO PENTING", "PLN memadamkan listrik total selama 3 hari mulai besok malam."
+    )
+    corner = render.crop(poster, 0.85, anchor="top-left")
+    original = local_features(poster)
+    assert verify(local_features(corner), original).agreement >= DEFAULT_MIN_AGREEMENT
+    assert verify(local_features(render.screenshot_of(poster)), original).agreement >= DEFAULT_MIN_AGREEMENT
+    # same template, same title, other text: the header verifies geometrically, the pixels do not agree
+    assert verify(local_features(look_alike), original).agreement < DEFAULT_MIN_AGREEMENT
+
+    index = HashIndex()
+    for key, img in (("kb-1", poster), ("kb-2", look_alike), ("kb-3", render.photo(3))):
+        index.add(key, *_stored(tmp_path, key, img))
+    value, path = _stored(tmp_path, "corner", corner)
+    assert distance(value, image_hash(poster)) > DEFAULT_MAX_DISTANCE  # pHash alone misses it
+    [hit] = index.nearest([value], paths=[path])
+    assert (hit.key, hit.method) == ("kb-1", "local") and hit.inliers >= 12
+    assert hit.agreement >= DEFAULT_MIN_AGREEMENT and hit.distance == distance(value, image_hash(poster))
+    assert index.nearest([value]) == []  # no file, no local features: pHash only
+    phash_only = HashIndex(min_agreement=2.0)
+    phash_only.add("kb-1", *_stored(tmp_path, "kb-1", poster))
+    assert phash_only.nearest([value], paths=[path]) == []
+    # a pHash hit stays a pHash hit (first), the local stage only looks at what pHash did not find
+    jpeg_value, jpeg_path = _stored(tmp_path, "jpeg", render.jpeg(poster, 30))
+    hits = index.nearest([jpeg_value], paths=[jpeg_path])
+    assert (hits[0].key, hits[0].method) == ("kb-1", "phash") and {h.method for h in hits} == {"phash"}
+
+
+def test_a_local_image_match_links_the_fact_check_with_its_evidence():
+    from pipelines.image_matching import image_reason, merge_image_matches
+    from saring.media.phash import HashHit
+
+    [row] = merge_image_matches([], [HashHit("kb-1", 70, 40, "local", 0.9)], {}, top_k=3)
+    assert row.band == "auto" and row.score == 0.9
+    assert row.evidence == {
+        "image_distance": 70,
+        "image_method": "local",
+        "image_inliers": 40,
+        "image_agreement": 0.9,
+    }
+    assert "40 titik cocok" in image_reason(row) and "90%" in image_reason(row)
+    [phash_row] = merge_image_matches([], [HashHit("kb-2", 6)], {}, top_k=3)
+    assert phash_row.evidence["image_method"] == "phash" and "jarak pHash 6" in image_reason(phash_row)
+
+
+def test_a_corner_crop_re_post_joins_the_pictures_cluster_by_local_features(tmp_path):
+    from pipelines.records import PostRecord
+    from pipelines.triage import posts_to_score
+    from saring.config import get_settings
+
+    options = MediaOptions(media_dir=get_settings().media_dir, ocr=False)
+    poster = render.poster(
+        "WASPADA", "PDAM menyatakan air ledeng tercemar bakteri E. coli. Sebarkan ke grup."
+    )
+    sources = {"a": poster, "b": render.crop(poster, 0.85, anchor="top-left"), "c": render.photo(5)}
+    records = []
+    for name, img in sources.items():
+        render.save(img, tmp_path / f"{name}.png")
+        stored = process_media([MediaRef(path=str(tmp_path / f"{name}.png"))], options).images
+        records.append(PostRecord("t", "facebook", name, f"caption {name} lain sekali", images=stored))
+    assert distance(records[0].images[0].phash, records[1].images[0].phash) > DEFAULT_MAX_DISTANCE
+    posts = posts_to_score(records)
+    assert all(Path(p.image_files[0]).is_file() for p in posts)
+    assert [p.cluster_size for p in posts] == [2, 2, 1]  # the crop joined the poster's issue, the photo not

@@ -71,3 +71,101 @@ def test_csv_without_post_id_is_quarantined_as_a_file(tmp_path):
     result = read(path, source_name="meta")
     assert result.posts == []
     assert result.quarantined[0].position == "other.csv"
+
+
+def _export(tmp_path: Path, posts: list) -> Path:
+    import json
+
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"data": posts}), encoding="utf-8")
+    return path
+
+
+def _image(src: str) -> dict:
+    return {"media": {"image": {"src": src, "height": 720, "width": 720}}}
+
+
+def test_graph_api_and_content_library_media_become_media_refs(tmp_path):
+    cdn = "https://scontent.example/v/"
+    facebook_album = {
+        "id": "1_2",
+        "message": "Bantuan tunai Rp 600.000, daftar di tautan",
+        "created_time": "2026-03-01T10:00:00+0000",
+        "permalink_url": "https://www.facebook.com/kabar/posts/2",
+        "full_picture": cdn + "cover.jpg",  # the album's cover: the attachments are taken instead
+        "attachments": {
+            "data": [
+                {
+                    "type": "album",
+                    "url": "https://www.facebook.com/album/1",
+                    "subattachments": {
+                        "data": [{**_image(cdn + "a.jpg"), "type": "photo"}, _image(cdn + "b.jpg")]
+                    },
+                },
+                {**_image(cdn + "video-thumb.jpg"), "type": "video_inline"},
+            ]
+        },
+    }
+    facebook_picture_only = {
+        "id": "1_3",
+        "message": "Foto banjir",
+        "created_time": "2026-03-01T11:00:00+0000",
+        "full_picture": cdn + "full.jpg",
+    }
+    instagram_carousel = {
+        "id": "179",
+        "caption": "Listrik padam tiga hari",
+        "timestamp": "2026-03-02T01:00:00+0000",
+        "permalink": "https://www.instagram.com/p/abc/",
+        "media_type": "CAROUSEL_ALBUM",
+        "media_url": cdn + "ig-cover.jpg",
+        "children": {
+            "data": [
+                {"id": "1", "media_type": "IMAGE", "media_url": cdn + "ig-1.jpg"},
+                {
+                    "id": "2",
+                    "media_type": "VIDEO",
+                    "media_url": cdn + "ig-2.mp4",
+                    "thumbnail_url": cdn + "ig-2.jpg",
+                },
+            ]
+        },
+    }
+    reel = {
+        "id": "180",
+        "caption": "Reel",
+        "timestamp": "2026-03-02T02:00:00+0000",
+        "permalink": "https://www.instagram.com/reel/x/",
+        "media_type": "VIDEO",
+        "media_url": cdn + "reel.mp4",
+        "thumbnail_url": cdn + "reel.jpg",
+    }
+    library = {
+        "id": "900",
+        "text": "Beras 20 kg dibagikan",
+        "creation_time": "2026-03-03T01:00:00",
+        "statistics": {"reaction_count": 3},
+        "multimedia": [
+            {"type": "photo", "url": cdn + "lib.jpg"},
+            {"type": "video", "url": cdn + "lib.mp4", "thumbnail_url": cdn + "lib-thumb.jpg"},
+        ],
+        "media": ["pictures/local.png", "../outside.png"],
+    }
+    path = _export(tmp_path, [facebook_album, facebook_picture_only, instagram_carousel, reel, library])
+    result = read(path, source_name="meta", options={"fetch_media": True})
+    assert result.quarantined == []
+    by_id = {p.external_id: p for p in result.posts}
+    assert [m.url for m in by_id["1_2"].media] == [cdn + "a.jpg", cdn + "b.jpg", cdn + "video-thumb.jpg"]
+    assert all(m.fetch for m in by_id["1_2"].media)
+    assert [m.url for m in by_id["1_3"].media] == [cdn + "full.jpg"]
+    assert [m.url for m in by_id["179"].media] == [cdn + "ig-1.jpg", cdn + "ig-2.jpg"]
+    assert by_id["179"].platform == "instagram" and by_id["179"].text == "Listrik padam tiga hari"
+    assert by_id["179"].posted_at == datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    assert [m.url for m in by_id["180"].media] == [cdn + "reel.jpg"]  # a video keeps its thumbnail only
+    local, outside = by_id["900"].media[2:]
+    assert [m.url for m in by_id["900"].media[:2]] == [cdn + "lib.jpg", cdn + "lib-thumb.jpg"]
+    assert local.path == str((tmp_path / "pictures" / "local.png").resolve()) and local.problem is None
+    assert outside.path is None and "outside the source's folder" in (outside.problem or "")
+
+    # without options.fetch_media the URLs are kept as references, never fetched
+    assert not any(m.fetch for p in read(path, source_name="meta").posts for m in p.media)

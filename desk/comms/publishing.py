@@ -1,7 +1,14 @@
-"""Publishing is done by hand on the platforms; here comms records where and when, and the reach it got."""
+"""Publishing is done by hand on the platforms; here comms records where and when, and the reach it got.
+
+Once published, the clarification's card (the 1080×1080 PNG that goes out with it) is stored under the
+media folder and linked to the clarification's KB item as one of its images (kb_media), so a re-post of the
+card, cropped or screenshotted, is matched to the clarification by image (saring.media.phash / local).
+"""
 
 from __future__ import annotations
 
+import io
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -9,13 +16,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from desk.comms.queries import get_clarification, publications_of
+from desk.comms.settings import CommsSettings
 from desk.comms.templates import CHANNELS
 from desk.comms.workflow import WorkflowError, audit_step, require_status
 from desk.services.access import Viewer, require
 from desk.services.validation import InputError, clean_url, parse_local_datetime
 from saring.db.base import utcnow
 from saring.db.tables.comms import Publication
+from saring.db.tables.core import Clarification
 
+log = logging.getLogger(__name__)
 PUBLISHABLE = ("disetujui", "diterbitkan")
 ENGAGEMENT_KEYS = ("likes", "shares", "comments", "views")
 
@@ -44,10 +54,56 @@ def _count(value: str, field: str, label: str, errors: dict[str, str]) -> int | 
     return int(text)
 
 
+def link_card_image(session: Session, clarification: Clarification, comms: CommsSettings) -> int | None:
+    """Store the clarification's card and link it to its KB item as an image (once); the media row's id,
+    None when the clarification has no KB item yet."""
+    from PIL import Image
+    from sqlalchemy import select
+
+    from desk.comms.export import card_png
+    from saring.config import get_settings
+    from saring.db.tables.core import KBItem
+    from saring.db.tables.media import KBMedia
+    from saring.media.rows import ensure_media_files
+    from saring.media.storage import store_image
+
+    kb_item_id = (
+        session.scalar(select(KBItem.id).where(KBItem.kb_id == clarification.kb_id))
+        if clarification.kb_id
+        else None
+    )
+    if kb_item_id is None:
+        log.warning("clarification %s has no KB item: its card is not linked as an image", clarification.id)
+        return None
+    data = card_png(clarification, comms)
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        stored = store_image(
+            data, image, get_settings().media_dir, source_ref=f"kartu klarifikasi {clarification.id}"
+        )
+    media_id = ensure_media_files(session, [stored])[stored.sha256]
+    linked = session.scalar(
+        select(KBMedia.id).where(KBMedia.kb_item_id == kb_item_id, KBMedia.media_id == media_id)
+    )
+    if linked is None:
+        session.add(
+            KBMedia(
+                kb_item_id=kb_item_id, media_id=media_id, source_ref=stored.source_ref, captured_at=utcnow()
+            )
+        )
+    return media_id
+
+
 def record_publication(
-    session: Session, clarification_id: int, data: PublicationInput, viewer: Viewer, tz: ZoneInfo
+    session: Session,
+    clarification_id: int,
+    data: PublicationInput,
+    viewer: Viewer,
+    tz: ZoneInfo,
+    comms: CommsSettings | None = None,
 ) -> Publication:
-    """Mark the clarification as posted on one channel (URL and time; reach when known)."""
+    """Mark the clarification as posted on one channel (URL and time; reach when known), and link its card
+    (in ``comms``' colours, the defaults when None) to its KB item as an image."""
     require(viewer, "clar.publish")
     errors: dict[str, str] = {}
     if data.channel not in CHANNELS:
@@ -83,6 +139,7 @@ def record_publication(
     previous = clarification.status
     clarification.status = "diterbitkan"
     clarification.revision += 1
+    card_media_id = link_card_image(session, clarification, comms or CommsSettings())
     audit_step(
         session,
         clarification,
@@ -98,6 +155,7 @@ def record_publication(
             "status": "diterbitkan",
         },
         previous_status=previous,
+        card_media_id=card_media_id,
     )
     session.flush()
     return row

@@ -371,7 +371,9 @@ def publish(
 ) -> Response:
     data = pub.PublicationInput(channel, url, published_at, reach, likes, shares, comments, views)
     try:
-        pub.record_publication(db, clarification_id, data, current.viewer, request.app.state.desk.tz)
+        pub.record_publication(
+            db, clarification_id, data, current.viewer, request.app.state.desk.tz, comms_settings(request)
+        )
     except (InputError, wf.WorkflowError) as exc:
         values = {
             "channel": channel,

@@ -15,6 +15,20 @@ like_count, comment_count, share_count, views}; dotted keys ("statistics.views")
 download are accepted too. The platform is ``options.platform``, else the post's URL domain, else
 "facebook" when reactions/shares are present and "instagram" otherwise.
 
+Media (JSON only; the Business Suite CSV has no media columns): the pictures a post carries, as the Graph
+API and the Content Library give them, become media references (:func:`pipelines.sources.base.media_refs`):
+
+- Facebook Page posts: ``attachments.data[].media.image.src`` and, for albums,
+  ``attachments.data[].subattachments.data[].media.image.src`` (a video attachment's ``media.image`` is its
+  thumbnail); ``full_picture`` when there are no attachments;
+- Instagram media: ``media_url`` of an ``IMAGE``, ``thumbnail_url`` of a ``VIDEO``/``REELS``, and of each
+  of ``children.data[]`` of a ``CAROUSEL_ALBUM``;
+- Content Library: ``multimedia[]`` entries of type photo/image (``url``), a video's ``thumbnail_url``;
+- a ``media`` list of paths (relative to the export file) or URLs, as the drop folder reads it.
+
+URLs are fetched only when the source sets ``options.fetch_media: true`` (Meta CDN links expire: fetch soon
+after the export); video files themselves are not kept, only their thumbnails.
+
 Cursor: ``{"since": "<latest posted_at seen, ISO>"}``; a re-run skips posts published before it (posts
 at exactly that minute come again and are de-duplicated by the database's unique key).
 """
@@ -37,6 +51,7 @@ from pipelines.sources.base import (
     engagement,
     existing_path,
     load_json_file,
+    media_refs,
     parse_datetime,
     quarantine,
     read_text_lenient,
@@ -118,22 +133,93 @@ def _flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+_VIDEO_TYPES = ("VIDEO", "REELS", "VIDEO_INLINE", "VIDEO_AUTOPLAY", "ANIMATED_IMAGE_VIDEO")
+
+
+def _data(value: Any) -> list[Mapping[str, Any]]:
+    """The entries of a Graph API edge (``{"data": [...]}``) or a plain list."""
+    items = value.get("data") if isinstance(value, Mapping) else value
+    return [i for i in items if isinstance(i, Mapping)] if isinstance(items, list) else []
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _attachment_images(attachment: Mapping[str, Any]) -> list[str]:
+    """A Facebook attachment's picture(s): its subattachments' (an album) or its own ``media.image.src``."""
+    subs = _data(attachment.get("subattachments"))
+    if subs:
+        return [src for sub in subs for src in _attachment_images(sub)]
+    media = attachment.get("media")
+    image = media.get("image") if isinstance(media, Mapping) else None
+    src = _text(image.get("src")) if isinstance(image, Mapping) else None
+    return [src] if src else []
+
+
+def _instagram_images(media: Mapping[str, Any]) -> list[str]:
+    """An Instagram media object's picture(s): an image's ``media_url``, a video's ``thumbnail_url``, an
+    album's children's."""
+    children = _data(media.get("children"))
+    if children:
+        return [url for child in children for url in _instagram_images(child)]
+    kind = str(media.get("media_type") or "").upper()
+    thumbnail = _text(media.get("thumbnail_url"))
+    url = thumbnail if kind in _VIDEO_TYPES else _text(media.get("media_url")) or thumbnail
+    return [url] if url else []
+
+
+def _library_images(multimedia: Any) -> list[str]:
+    """Content Library ``multimedia`` entries: photos' ``url``, videos' ``thumbnail_url``."""
+    out: list[str] = []
+    for item in multimedia if isinstance(multimedia, list) else []:
+        if not isinstance(item, Mapping):
+            continue
+        kind = str(item.get("type") or "photo").lower()
+        url = _text(item.get("thumbnail_url")) if "video" in kind else _text(item.get("url"))
+        if url:
+            out.append(url)
+    return out
+
+
+def post_media(record: Mapping[str, Any]) -> list[Any]:
+    """The media entries of one exported post (URLs of its pictures, and its ``media`` list), in order,
+    each once."""
+    urls = [src for attachment in _data(record.get("attachments")) for src in _attachment_images(attachment)]
+    if not urls and _text(record.get("full_picture")):
+        urls.append(record["full_picture"])
+    if "media_type" in record or "children" in record:
+        urls += _instagram_images(record)
+    urls += _library_images(record.get("multimedia"))
+    given = record.get("media")
+    entries: list[Any] = list(dict.fromkeys(urls))
+    if given not in (None, "", []):
+        entries += given if isinstance(given, list) else [given]
+    return entries
+
+
 def parse_library_post(
-    record: Any, *, source_name: str, tz: tzinfo, platform: str | None = None
+    record: Any,
+    *,
+    source_name: str,
+    tz: tzinfo,
+    platform: str | None = None,
+    base_dir: Path | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> PostRecord:
     """One Content Library post (nested or dotted keys) as a PostRecord. Raises RecordError."""
     if not isinstance(record, Mapping):
         raise RecordError(f"post has wrong type {type(record).__name__}")
     flat = _flatten(record)
     post_id = require_id(flat.get("id"), "id")
-    text = flat.get("text") if flat.get("text") is not None else flat.get("message")
+    text = next((flat[k] for k in ("text", "message", "caption") if flat.get(k) is not None), None)
     if text is None:
         raise RecordError("missing text")
     if not isinstance(text, str):
         raise RecordError(f"text has wrong type {type(text).__name__}")
     if not text.strip():
         raise RecordError("empty text")
-    url = _pick(flat, "url", "permalink", "link", "post_url")
+    url = _pick(flat, "url", "permalink", "permalink_url", "link", "post_url")
     has_fb_counts = any(k in flat for k in ("statistics.reaction_count", "statistics.share_count"))
     platform = platform or flat.get("platform") or platform_from_url(url)
     platform = str(platform or ("facebook" if has_fb_counts else "instagram")).lower()
@@ -143,7 +229,15 @@ def parse_library_post(
         comments=_pick(flat, "statistics.comment_count"),
         views=_pick(flat, "statistics.views", "statistics.view_count"),
     )
-    author = _pick(flat, "post_owner.username", "post_owner.name", "owner.username", "owner.name")
+    author = _pick(
+        flat,
+        "post_owner.username",
+        "post_owner.name",
+        "owner.username",
+        "owner.name",
+        "from.name",
+        "username",
+    )
     return PostRecord(
         source=source_name,
         platform=platform,
@@ -151,10 +245,11 @@ def parse_library_post(
         text=text,
         author_handle=author,
         url=url,
-        posted_at=parse_datetime(flat.get("creation_time"), tz=tz),
+        posted_at=parse_datetime(_pick(flat, "creation_time", "created_time", "timestamp"), tz=tz),
         captured_at=utcnow(),
         engagement=counts,
         raw=dict(record),
+        media=media_refs(post_media(record), base_dir=base_dir, options=options),
     )
 
 
@@ -194,7 +289,9 @@ def _read_csv(path: Path, source_name: str, tz: tzinfo) -> ReadResult:
     return result
 
 
-def _read_json(path: Path, source_name: str, tz: tzinfo, platform: str | None) -> ReadResult:
+def _read_json(
+    path: Path, source_name: str, tz: tzinfo, platform: str | None, options: Mapping[str, Any]
+) -> ReadResult:
     result = ReadResult()
     try:
         payload = load_json_file(path)
@@ -209,7 +306,15 @@ def _read_json(path: Path, source_name: str, tz: tzinfo, platform: str | None) -
         return result
     for index, record in enumerate(records):
         try:
-            result.posts.append(parse_library_post(record, source_name=source_name, tz=tz, platform=platform))
+            post = parse_library_post(
+                record,
+                source_name=source_name,
+                tz=tz,
+                platform=platform,
+                base_dir=path.parent,
+                options=options,
+            )
+            result.posts.append(post)
         except RecordError as exc:
             result.quarantined.append(quarantine(source_name, f"{path.name} data[{index}]", str(exc), record))
     return result
@@ -237,6 +342,6 @@ def read(
         if file.suffix.lower() == ".csv":
             result.extend(_read_csv(file, source_name, tz))
         else:
-            result.extend(_read_json(file, source_name, tz, platform))
+            result.extend(_read_json(file, source_name, tz, platform, options))
     result.next_cursor = {"since": apply_time_cursor(result, cursor)}
     return result
