@@ -107,19 +107,27 @@ def thread_sweep(name: str, texts: list[str], values: list[int]) -> dict:
 
     base = _load(name, "onnx-int8")
     out = {}
-    bodies = {v: OnnxBody(base.body.folder, "onnx-int8", threads=v) for v in values}
+    # N single-threaded runs side by side (the product's layout) against one run over N intra-op threads
+    bodies = {f"{v}": OnnxBody(base.body.folder, "onnx-int8", threads=v) for v in values}
+    bodies.update(
+        {
+            f"{v}-intra-op": OnnxBody(base.body.folder, "onnx-int8", threads=v, side_by_side=False)
+            for v in values
+            if v > 1
+        }
+    )
     for body in bodies.values():
         body.max_seq_length = base.max_seq_length
         body.embed(texts[:8], 8)
-    seconds = {v: [] for v in values}
+    seconds: dict[str, list[float]] = {v: [] for v in bodies}
     items = [base.prefix("query") + t for t in texts]
     for _ in range(2):
         for v, body in bodies.items():
             started = time.perf_counter()
             body.embed(items, 64)
             seconds[v].append(time.perf_counter() - started)
-    for v in values:
-        out[str(v)] = {"texts_per_s_best": round(len(texts) / min(seconds[v]), 2)}
+    for v in bodies:
+        out[v] = {"texts_per_s_best": round(len(texts) / min(seconds[v]), 2)}
     out["load_average_1m"] = round(os.getloadavg()[0], 2)
     return out
 
