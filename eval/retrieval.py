@@ -43,6 +43,7 @@ RESULTS = Path(__file__).resolve().parent / "results" / "retrieval.json"
 
 VIEW_SCHEMES = {
     "multi": ViewScheme(include_claim=False),
+    "multi3": ViewScheme(include_claim=False, max_chunks=3),
     "multi1": ViewScheme(include_claim=False, max_chunks=1),
     "title+conclusion": ViewScheme(include_claim=False, max_chunks=0),
     "title": ViewScheme(include_claim=False, max_chunks=0, use_conclusion=False),

@@ -31,7 +31,7 @@ class ViewScheme:
     name: str = "multi"
     include_claim: bool = True
     max_words: int = 80
-    max_chunks: int = 3
+    max_chunks: int = 2
     use_conclusion: bool = True
     single_max_words: int = 320
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from pipelines.records import PostRecord, QuarantinedRecord
 from saring.media.ingest import MediaOptions, process_media, with_ocr_text
+from saring.media.records import MediaResult
 
 
 def media_options() -> MediaOptions:
@@ -30,8 +32,18 @@ def attach_media(
     if not todo:
         return problems, 0.0
     options = options or media_options()
-    for record in todo:
-        result = process_media(record.media, options, captured_at=record.captured_at)
+
+    def process(record: PostRecord) -> MediaResult:
+        return process_media(record.media, options, captured_at=record.captured_at)
+
+    # Tesseract runs as a subprocess with one thread: threads here keep every core reading
+    workers = max(1, min(options.workers, len(todo)))
+    if workers == 1:
+        results = [process(record) for record in todo]
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="saring-media") as pool:
+            results = list(pool.map(process, todo))
+    for record, result in zip(todo, results, strict=True):
         record.images = result.images
         record.ocr_text = result.ocr_text or None
         for position, problem in enumerate(result.problems):

@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     media_fetch_timeout_s: float = Field(default=10.0, description="Timeout of one media URL fetch")
     ocr_enabled: bool = Field(default=True, description="Read the text in images with Tesseract")
     ocr_languages: str = Field(default="ind", description="Tesseract languages, e.g. ind or ind+eng")
+    ocr_workers: int | None = Field(
+        default=None, description="Images read at once (one Tesseract process each); default: the cores"
+    )
     image_match_max_distance: int = Field(
         default=28, description="pHash Hamming distance (of 256) at or below which two images are the same"
     )

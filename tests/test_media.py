@@ -131,6 +131,54 @@ def test_ocr_reads_a_poster_and_a_dark_chat(tmp_path):
     assert with_ocr_text("cek ini!!", result.ocr_text).startswith("cek ini!!\n\n")
 
 
+def test_posts_images_are_read_side_by_side_and_a_shared_image_only_once(tmp_path, monkeypatch):
+    """attach_media runs posts on several threads; two posts meeting one image at once read it once."""
+    import time as time_module
+
+    from pipelines.post_media import attach_media
+    from pipelines.records import PostRecord
+    from saring.media import ingest
+
+    calls: list[int] = []
+    reading, most_at_once = [0], [0]
+    lock = threading.Lock()
+
+    def slow_read(image, options):  # noqa: ANN001, ANN202 - stands in for Tesseract's seconds only
+        with lock:
+            calls.append(image.size[0])
+            reading[0] += 1
+            most_at_once[0] = max(most_at_once[0], reading[0])
+        time_module.sleep(0.3)
+        with lock:
+            reading[0] -= 1
+        return f"teks {image.size[0]}", 0.3
+
+    monkeypatch.setattr(ingest, "_read", slow_read)
+    monkeypatch.setattr(ingest, "_OCR_CACHE", type(ingest._OCR_CACHE)())
+    shared = render.poster("PENDAFTARAN CPNS", "lewat tautan ini")
+    render.save(shared, tmp_path / "shared.png")
+    render.save(render.resize(POSTER, 0.5), tmp_path / "other.png")
+    records = [
+        PostRecord(
+            source="drop",
+            platform="facebook",
+            external_id=str(i),
+            text=f"cek ini {i}",
+            media=media_refs([name], base_dir=tmp_path),
+        )
+        for i, name in enumerate(["shared.png", "shared.png", "other.png", "shared.png"])
+    ]
+    problems, _ = attach_media(records, _options(tmp_path, ocr=True, workers=4))
+    assert problems == []
+    assert sorted(calls) == sorted({shared.size[0], POSTER.size[0] // 2})  # each distinct image read once
+    assert most_at_once[0] == 2  # the two images were read side by side
+    assert [r.ocr_text for r in records] == [f"teks {shared.size[0]}"] * 2 + [
+        f"teks {POSTER.size[0] // 2}",
+        f"teks {shared.size[0]}",
+    ]
+    assert len({r.images[0].sha256 for r in records}) == 2
+
+
 def test_the_drop_folder_keeps_media_and_the_text_still_goes_through(tmp_path):
     render.save(POSTER, tmp_path / "img" / "poster.png")
     (tmp_path / "posts.jsonl").write_text(

@@ -38,11 +38,15 @@ def _embed_progress():
         console=console,
         transient=False,
     )
-    task = progress.add_task("embedding", total=None, visible=False, rate="")
+    task = progress.add_task("embedding", total=None, visible=False, rate="", start=False)
 
     def on_embedded(done: int, total: int) -> None:
-        speed = progress.tasks[0].speed
-        rate = f"{speed:,.0f} texts/s" if speed else ""
+        # the run's mean rate: rich's own speed is a short window that swings with batch lengths
+        # (texts are sorted by length, so the long ones come together)
+        if not progress.tasks[0].started:
+            progress.start_task(task)
+        elapsed = progress.tasks[0].elapsed
+        rate = f"{done / elapsed:,.0f} texts/s" if elapsed and done else ""
         progress.update(task, completed=done, total=total, visible=True, rate=rate)
 
     return progress, on_embedded

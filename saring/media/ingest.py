@@ -1,14 +1,17 @@
 """A post's media, processed: each reference read, checked, stored by SHA-256, hashed and OCR'd.
 
-OCR results are cached per SHA-256 in the process: a re-posted image is read once.
+OCR results are cached per SHA-256 in the process: a re-posted image is read once, also when two threads
+meet it at the same time (the second waits for the first's reading).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +24,7 @@ _OCR_CACHE: OrderedDict[str, str] = OrderedDict()
 _OCR_CACHE_SIZE = 4096
 _LOCK = threading.Lock()
 _WARNED: set[str] = set()
+_READING: dict[str, Future] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +36,7 @@ class MediaOptions:
     ocr: bool = True
     languages: str = "ind"
     max_per_post: int = 4
+    workers: int = 1
 
     @classmethod
     def from_settings(cls, settings) -> MediaOptions:  # noqa: ANN001 - saring.config.Settings
@@ -45,6 +50,7 @@ class MediaOptions:
             ocr=settings.ocr_enabled,
             languages=settings.ocr_languages,
             max_per_post=settings.media_max_per_post,
+            workers=settings.ocr_workers or os.cpu_count() or 1,
         )
 
 
@@ -61,6 +67,29 @@ def _ocr(image, sha: str, options: MediaOptions) -> tuple[str, float]:  # noqa: 
         if sha in _OCR_CACHE:
             _OCR_CACHE.move_to_end(sha)
             return _OCR_CACHE[sha], 0.0
+        reading = _READING.get(sha)
+        if reading is None:
+            reading = _READING[sha] = Future()
+            mine = True
+        else:
+            mine = False
+    if not mine:
+        return reading.result(), 0.0
+    text, seconds = "", 0.0
+    try:
+        text, seconds = _read(image, options)
+        with _LOCK:
+            _OCR_CACHE[sha] = text
+            while len(_OCR_CACHE) > _OCR_CACHE_SIZE:
+                _OCR_CACHE.popitem(last=False)
+    finally:
+        with _LOCK:
+            _READING.pop(sha, None)
+        reading.set_result(text)
+    return text, seconds
+
+
+def _read(image, options: MediaOptions) -> tuple[str, float]:  # noqa: ANN001 - a PIL image
     from saring.media.ocr import OcrUnavailable, ocr_image
 
     try:
@@ -70,10 +99,6 @@ def _ocr(image, sha: str, options: MediaOptions) -> tuple[str, float]:  # noqa: 
             _WARNED.add("ocr")
             log.warning("%s; images are stored and hashed, their text is not read", exc)
         return "", 0.0
-    with _LOCK:
-        _OCR_CACHE[sha] = result.text
-        while len(_OCR_CACHE) > _OCR_CACHE_SIZE:
-            _OCR_CACHE.popitem(last=False)
     return result.text, result.seconds
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,7 +95,8 @@ def store_image(data: bytes, image: Image.Image, media_dir: Path, *, source_ref:
     target = Path(media_dir) / relpath
     if not target.is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
+        # a name of its own per writer: two threads may store the same image at once
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_bytes(data)
         tmp.replace(target)
     return StoredImage(
