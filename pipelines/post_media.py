@@ -38,11 +38,8 @@ def attach_media(
 
     # Tesseract runs as a subprocess with one thread: threads here keep every core reading
     workers = max(1, min(options.workers, len(todo)))
-    if workers == 1:
-        results = [process(record) for record in todo]
-    else:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="saring-media") as pool:
-            results = list(pool.map(process, todo))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="saring-media") as pool:
+        results = list(pool.map(process, todo))
     for record, result in zip(todo, results, strict=True):
         record.images = result.images
         record.ocr_text = result.ocr_text or None

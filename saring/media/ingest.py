@@ -75,21 +75,26 @@ def _ocr(image, sha: str, options: MediaOptions) -> tuple[str, float]:  # noqa: 
             mine = False
     if not mine:
         return reading.result(), 0.0
-    text, seconds = "", 0.0
     try:
-        text, seconds = _read(image, options)
+        result = _read(image, options)
+    except BaseException as exc:
         with _LOCK:
+            _READING.pop(sha, None)
+        reading.set_exception(exc)
+        raise
+    text, seconds = result if result is not None else ("", 0.0)
+    with _LOCK:
+        if result is not None:  # an image is not remembered as empty because Tesseract was missing
             _OCR_CACHE[sha] = text
             while len(_OCR_CACHE) > _OCR_CACHE_SIZE:
                 _OCR_CACHE.popitem(last=False)
-    finally:
-        with _LOCK:
-            _READING.pop(sha, None)
-        reading.set_result(text)
+        _READING.pop(sha, None)
+    reading.set_result(text)
     return text, seconds
 
 
-def _read(image, options: MediaOptions) -> tuple[str, float]:  # noqa: ANN001 - a PIL image
+def _read(image, options: MediaOptions) -> tuple[str, float] | None:  # noqa: ANN001 - a PIL image
+    """The image's text and seconds; None when Tesseract cannot run (warned once)."""
     from saring.media.ocr import OcrUnavailable, ocr_image
 
     try:
@@ -98,7 +103,7 @@ def _read(image, options: MediaOptions) -> tuple[str, float]:  # noqa: ANN001 - 
         if "ocr" not in _WARNED:
             _WARNED.add("ocr")
             log.warning("%s; images are stored and hashed, their text is not read", exc)
-        return "", 0.0
+        return None
     return result.text, result.seconds
 
 
