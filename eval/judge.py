@@ -238,7 +238,8 @@ def judgement_parts(classification: dict, triage: dict) -> dict:
 
 
 def record_parts(folder: Path = DEFAULT_DIR, results: Path = RESULTS.parent) -> dict:
-    """Write the parts' numbers into the default judge's card (no refit)."""
+    """Write the parts' numbers into the default judge's card (no refit); a part without a result file
+    here keeps the numbers the card has."""
 
     def read(name: str) -> dict:
         path = results / name
@@ -246,7 +247,9 @@ def record_parts(folder: Path = DEFAULT_DIR, results: Path = RESULTS.parent) -> 
 
     judge = MatchJudge.from_pretrained(folder)
     parts = judgement_parts(read("classification.json"), read("triage.json"))
-    judge.card.metrics = {**(judge.card.metrics or {}), "parts": parts}
+    metrics = judge.card.metrics or {}
+    parts = {**(metrics.get("parts") or {}), **parts}
+    judge.card.metrics = {**metrics, "parts": parts}
     judge.save_pretrained(folder)
     return parts
 

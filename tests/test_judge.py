@@ -76,6 +76,18 @@ def test_stance_cues_read_debunks_and_insistence():
     assert refute_cues("itu tidak benar, faktanya aman") == ["tidak benar", "faktanya"]
 
 
+def test_denying_the_event_reads_as_a_debunk_and_a_complaint_does_not():
+    # no debunk word: the post denies the event ("tidak ada pemadaman") and puts the facts in its place
+    passed_on = "kata PLN tidak ada pemadaman total 3 hari. Yg ada cuma pemeliharaan jaringan beberapa jam"
+    assert refute_cues(passed_on) == ["tidak ada pemadaman", "Yg ada cuma"]
+    assert cue_counts("belum ada kenaikan harga BBM, tetap Rp10 ribu")[0] == 1.0
+    # a complaint about what the authorities failed to do is no denial of the claim
+    assert cue_counts("tidak ada pemberitahuan sama sekali, listrik padam 3 hari!!")[0] == 0.0
+    assert cue_counts("Mulai besok ada pemadaman total 3 hari, sebarkan")[0] == 0.0
+    judge = default_judge()
+    assert judge.stance_label(judge.p_spreads([passed_on])[0]) == "refutes"
+
+
 def test_a_verdict_tag_and_a_checkers_wording_read_as_debunks():
     # "[SALAH] … Share Video …": the tag opens a debunk whose title quotes a spreading word
     tagged = cue_counts("[SALAH] Jokowi Bagi Hadiah Rp500jt dengan Syarat Share Video ke 30 Teman")

@@ -99,6 +99,20 @@ def test_triage_writes_the_contract_and_reports_bad_lines(cli, demo_kb, tmp_path
     assert any("melaporkan bantahan" in r for r in debunk["reasons"])
 
 
+def test_a_post_that_denies_the_event_is_linked_not_queued(cli, demo_kb, tmp_path):
+    # no "hoaks", no "klarifikasi": the post denies the blackout and says what really happens
+    denial = (
+        "Barusan tanya ke PLN Kotabaru, tidak ada pemadaman listrik total tiga hari. Yang ada hanya "
+        "pemeliharaan jaringan beberapa jam di beberapa penyulang"
+    )
+    spreading = "PLN akan memadamkan listrik total tiga hari di seluruh Kotabaru mulai besok!! siapkan lilin"
+    rows, _ = _triage(cli, tmp_path, [_post("denial", denial), _post("spreading", spreading)])
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["spreading"]["matches"][0]["kb_id"] == "demo-kb-041" and by_id["spreading"]["queued"]
+    assert by_id["denial"]["matches"][0]["kb_id"] == "demo-kb-041"
+    assert by_id["denial"]["stance"] == "refutes" and not by_id["denial"]["queued"]
+
+
 def test_a_band_does_not_change_when_unrelated_words_are_appended(cli, demo_kb, tmp_path):
     noise = " kucing oren hilang pakai kalung merah, jual amplang 25rb, futsal malam 120rb"
     rows, _ = _triage(

@@ -2,8 +2,10 @@
 
 A post that reports a debunk names it ("HOAKS", "tidak benar", "faktanya", "klarifikasi", "jangan
 disebarkan"); a post that spreads a claim urges it on ("sebarkan!!", "info dari grup sebelah", "katanya").
-"bukan hoaks" insists the claim is true, so it counts as spreading. The counts are features of the stance
-head, whose weights are fitted on real texts; the lists carry no weights of their own.
+"bukan hoaks" insists the claim is true, so it counts as spreading. A post that denies the event ("tidak ada
+pemadaman") or puts the facts in its place ("yang ada cuma pemeliharaan") reports the debunk too. The counts
+are features of the stance head, whose weights are fitted on real texts; the lists carry no weights of their
+own.
 """
 
 from __future__ import annotations
@@ -38,6 +40,14 @@ _REFUTE = [
     r"(?:sudah|telah|udah)\s+(?:dijelaskan|dicek|dicek\s+langsung|cek\s+langsung|dibantah)",
     r"(?:video|foto|gambar)\s+lama",
     r"tidak\s+ada\s+(?:rencana|kebijakan|program|aturan|pungutan)",
+    # denying the event itself ("tidak ada pemadaman", "belum ada kenaikan", "tak akan ada penutupan"): the
+    # nominalised verb (pe-/pem-/pen-/peng-/peny-/per-/ke- … -an) is how Indonesian names what did not happen;
+    # a complaint about what the authorities failed to do ("tidak ada pemberitahuan") is no denial
+    r"(?:tidak|tdk|tak|gak|ga|nggak|belum)\s+(?:pernah\s+|akan\s+)?ada\s+"
+    r"(?!pemberitahuan|penjelasan|perhatian|kejelasan|kepastian|pengumuman|perbaikan|penanganan|kepedulian"
+    r"|pertolongan|penyelesaian|perubahan)(?:pe|ke)\w{3,}an",
+    # putting the facts in its place ("yang ada cuma pemeliharaan", "yg benar adalah …")
+    r"(?:yang|yg)\s+(?:ada|benar|sebenarnya|terjadi)\s+(?:cuma|hanya|cuman|adalah)",
     # how fact checkers phrase a verdict (Tempo, Kompas, MAFINDO conclusions; citizens quote them)
     r"konten\s+(?:palsu|tiruan|buatan|(?:yang\s+)?(?:dimanipulasi|menyesatkan)|dengan\s+konteks\s+\w+)",
     r"(?:fabricated|impostor|manipulated|misleading|false)\s+(?:content|context|connection)",
