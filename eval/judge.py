@@ -30,6 +30,7 @@ from factcheck_kb.judge_pairs import candidate_pairs
 from factcheck_kb.matcher import Matcher
 from factcheck_kb.query_clean import dense_query_text
 from models.judge.model import DEFAULT_DIR, JudgeConfig, MatchJudge
+from models.judge.stance_cues import denial_row
 from models.judge.train import (
     PairSet,
     StanceSet,
@@ -104,7 +105,22 @@ def dump_pairs(folder: Path, pairs: dict[str, PairSet], kb, judge: MatchJudge, t
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def stance_sets(encoder, data: JudgeData) -> dict[str, StanceSet]:
+def stance_titles(matcher: Matcher, rows: list) -> list[str]:
+    """The title each stance text's pair features are read against: its own fact check's, or for a text
+    without one (a tweet) its best candidate's, as the product would pair it."""
+    index = matcher.index
+    titles: dict[str, str] = {e.kb_id: e.title or "" for e in index.items.values()}
+    loose = [i for i, s in enumerate(rows) if s.kb_id is None]
+    best: dict[int, str] = {}
+    for i, cand in zip(loose, matcher.candidates([rows[i].text for i in loose]), strict=True):
+        if len(cand.item_ids):
+            top = int(np.argmax(matcher.fused_scores(cand)))
+            entry = index.entry_for_item_id(int(cand.item_ids[top]))
+            best[i] = (entry.title or "") if entry else ""
+    return [titles.get(s.kb_id, "") if s.kb_id is not None else best.get(i, "") for i, s in enumerate(rows)]
+
+
+def stance_sets(encoder, data: JudgeData, matcher: Matcher) -> dict[str, StanceSet]:
     out = {}
     for period in PERIODS:
         rows = [s for s in data.stance if s.period == period]
@@ -112,7 +128,17 @@ def stance_sets(encoder, data: JudgeData) -> dict[str, StanceSet]:
         vectors = np.asarray(
             encoder.encode([dense_query_text(t) for t in texts], kind="query"), dtype=np.float64
         )
-        out[period] = StanceSet(texts, np.asarray([s.label for s in rows]), vectors, [s.source for s in rows])
+        analyzer = matcher.index.analyzer
+        pair = np.asarray(
+            [
+                denial_row(t, title, analyzer)
+                for t, title in zip(texts, stance_titles(matcher, rows), strict=True)
+            ],
+            dtype=np.float64,
+        )
+        out[period] = StanceSet(
+            texts, np.asarray([s.label for s in rows]), vectors, [s.source for s in rows], pair
+        )
         log.info("stance %s: %d texts (%d spreading)", period, len(rows), int(out[period].y.sum()))
     return out
 
@@ -157,7 +183,7 @@ def evaluate(
         }
     }
     st = stance["test"]
-    p_st = judge.p_spreads(st.texts, st.vectors, enc.model_id)
+    p_st = judge.p_spreads(st.texts, st.vectors, enc.model_id, pair=st.pair)
     t = judge.thresholds
     results["stance_test"] = stance_metrics(p_st, st.y, t.refutes_below, t.spreads_above)
     vector_judge = (
@@ -167,7 +193,10 @@ def evaluate(
     )
     if vector_judge is not None:
         results["stance_test"]["vector_head"] = stance_metrics(
-            vector_judge.p_spreads(st.texts, st.vectors, enc.model_id), st.y, t.refutes_below, t.spreads_above
+            vector_judge.p_spreads(st.texts, st.vectors, enc.model_id, pair=st.pair),
+            st.y,
+            t.refutes_below,
+            t.spreads_above,
         )
 
     qs = data.queries["test"]
@@ -291,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     matcher = Matcher(index, enc, candidates=50)
     right, skip = right_answers(index, data)
     pairs = pair_sets(matcher, data, args.depth, right, skip)
-    stance = stance_sets(enc, data)
+    stance = stance_sets(enc, data, matcher)
     training = {
         "source": "../shared/data (derived/kb_factchecks_unified.csv, derived/train_hoax_valid_pool.csv)",
         "kb_items": len(kb),

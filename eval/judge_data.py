@@ -49,6 +49,7 @@ class StanceText:
     label: int  # 1 spreads, 0 refutes
     source: str
     period: str
+    kb_id: str | None = None  # the fact check it is about (None: a tweet, compared with its best candidate)
 
 
 @dataclass(slots=True)
@@ -70,13 +71,17 @@ def build(kb: list[FactCheck], queries: list[Query], pool: list[dict]) -> JudgeD
         data.offtopic[name] = []
     for q in queries:
         data.queries[period_of(q.published, q.qid)].append(q)
-        data.stance.append(StanceText(dense_query_text(q.text), 1, q.source, period_of(q.published, q.qid)))
+        data.stance.append(
+            StanceText(dense_query_text(q.text), 1, q.source, period_of(q.published, q.qid), q.gold)
+        )
     query_ids = {q.qid for q in queries}
     for fc in kb:
         if not (fc.kb_id in query_ids or (is_turnbackhoax(fc) and fc.conclusion.strip())):
             continue
         for text in refutation_texts(fc):
-            data.stance.append(StanceText(text, 0, fc.source, period_of(fc.published_date, fc.kb_id)))
+            data.stance.append(
+                StanceText(text, 0, fc.source, period_of(fc.published_date, fc.kb_id), fc.kb_id)
+            )
     for ex in pool:
         text = (ex.get("text") or "").strip()
         if len(text.split()) < 5:

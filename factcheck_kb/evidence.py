@@ -21,6 +21,10 @@ The features (names as in :data:`FEATURES`):
   shares with the fact check / that the fact check lacks): names, places and numbers are what make a claim;
 - products of the cosine with both coverages (the two kinds of evidence reinforce each other).
 
+:func:`claim_denials` is evidence of another kind: the words of the fact check's claim (its title) that the
+post denies ("tidak bisa tangkal" against "dapat menangkal"). It is no verifier feature (a denial is still the
+same claim) but the stance head's pair cue: the post reports the debunk.
+
 The age of the fact check is deliberately not a feature: in the KB's own pairs a claim and its article are
 always the same age, so a model would learn "new fact check = match". Age is applied as a rule instead
 (``BandThresholds.max_auto_age_days``).
@@ -29,11 +33,14 @@ always the same age, so a model would learn "new fact check = match". Age is app
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+
+from factcheck_kb.tokens import deleet_text
 
 
 class TermStats(Protocol):
@@ -181,3 +188,65 @@ def evidence_matrix(rows: Iterable[PairEvidence]) -> np.ndarray:
     """Stacked feature vectors, shape (n, len(FEATURES))."""
     data = [r.vector() for r in rows]
     return np.asarray(data, dtype=np.float64).reshape(len(data), len(FEATURES))
+
+
+# ------------------------------------------------------------------ the post denies the claim
+
+_NEGATORS = frozenset("tidak tak tdk gak ga nggak ngga enggak ndak bukan bkn belum blm tiada".split())  # noqa: SIM905
+# words between a negator and what it denies ("tidak akan bisa membersihkan"), and debunk words themselves
+_FILLERS = frozenset(
+    "ada bisa dapat akan pernah lagi mampu boleh perlu harus juga pula sama sekali terbukti benar bener "  # noqa: SIM905
+    "sedang sudah lah kok ya itu ini hoaks hoax yang yg".split()
+)
+# a negation under a condition or in a relative clause threatens rather than denies: "kalau nggak bayar
+# namanya dicoret", "yg gak bayar gak boleh ikut ujian"
+_CONDITIONS = frozenset(
+    "kalau kalo klo kl jika jikalau bila apabila asal asalkan agar supaya biar yang yg siapa barang".split()  # noqa: SIM905
+)
+_WORD = re.compile(r"\w+(?:-\w+)*")
+
+
+def negated_words(text: str) -> list[str]:
+    """The words a negator denies: the first word after each tidak/tak/bukan/belum… past the fillers (not
+    after "kalau", "jika", "yang"…: a threat, not a denial)."""
+    words = [w.lower() for w in _WORD.findall(deleet_text(text or ""))]
+    out: list[str] = []
+    for i, word in enumerate(words):
+        if word not in _NEGATORS or (i and words[i - 1] in _CONDITIONS):
+            continue
+        for following in words[i + 1 : i + 6]:
+            if following in _NEGATORS:
+                break
+            if following not in _FILLERS:
+                out.append(following)
+                break
+    return out
+
+
+Analyzer = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimWords:
+    """A fact check title's words (the KB analyzer's stems and surface forms) and those it denies itself."""
+
+    tokens: frozenset[str]
+    denied: frozenset[str]
+
+    @classmethod
+    def of(cls, title: str, analyzer: Analyzer) -> ClaimWords:
+        return cls(
+            frozenset(analyzer(title or "")), frozenset(t for w in negated_words(title) for t in analyzer(w))
+        )
+
+
+def claim_denials(post: str, claim: ClaimWords, analyzer: Analyzer) -> list[str]:
+    """The words of a fact check's claim (its title) that the post denies and the title does not: "Jambu
+    Kristal Tidak Bisa Tangkal Covid-19" against "Jambu Kristal Putih Dapat Menangkal Covid-19" gives
+    ["tangkal"]."""
+    out = []
+    for word in dict.fromkeys(negated_words(post)):
+        tokens = frozenset(analyzer(word))
+        if tokens & claim.tokens and not tokens & claim.denied:
+            out.append(word)
+    return out

@@ -70,7 +70,7 @@ def fit_from_kb(
     from factcheck_kb.matcher import Matcher
     from factcheck_kb.query_clean import dense_query_text
     from factcheck_kb.views import ViewScheme
-    from models.judge.stance_cues import refutation_texts
+    from models.judge.stance_cues import denial_row, refutation_texts
     from models.judge.train import StanceSet, fit_judge
 
     say = progress or (lambda _msg: None)
@@ -94,15 +94,18 @@ def fit_from_kb(
         texts.append(fc.claim_text)
         golds.append(frozenset(by_title.get(title_key(fc.title), set()) | {fc.kb_id}))
         held.append(_held(fc.kb_id))
-    stance_texts, stance_y, stance_held = [], [], []
+    stance_texts, stance_y, stance_held, stance_titles = [], [], [], []
+    titles = {fc.kb_id: fc.title for fc in factchecks}
     for fc in queries:
         stance_texts.append(dense_query_text(fc.claim_text))
         stance_y.append(1)
         stance_held.append(_held(fc.kb_id))
+        stance_titles.append(fc.title)
         for text in refutation_texts(fc):
             stance_texts.append(text)
             stance_y.append(0)
             stance_held.append(_held(fc.kb_id))
+            stance_titles.append(fc.title)
     for post in decided:
         spreads = post.verdict in SPREADING_VERDICTS
         if post.kb_id:
@@ -113,6 +116,7 @@ def fit_from_kb(
                 stance_texts.append(post.text)
                 stance_y.append(1 if spreads else 0)
                 stance_held.append(_held(post.text))
+                stance_titles.append(titles.get(post.kb_id))
         elif post.verdict == "bukan_hoaks":
             texts.append(post.text)
             golds.append(frozenset())
@@ -126,7 +130,12 @@ def fit_from_kb(
     if int(parts["fit"].y.sum()) < 10 or int(parts["held"].y.sum()) < 5:
         raise ValueError("too few right pairs among the candidates to fit a judge")
     vectors = np.asarray(encoder.encode([dense_query_text(t) for t in stance_texts], kind="query"))
-    st = StanceSet(stance_texts, np.asarray(stance_y), vectors)
+    analyzer = matcher.index.analyzer
+    pair = np.asarray(
+        [denial_row(t, title, analyzer) for t, title in zip(stance_texts, stance_titles, strict=True)],
+        dtype=np.float64,
+    )
+    st = StanceSet(stance_texts, np.asarray(stance_y), vectors, pair=pair)
     sh = np.asarray(stance_held)
     training = {
         "kb_items": len(factchecks),

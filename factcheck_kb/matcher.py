@@ -19,9 +19,12 @@ import numpy as np
 from factcheck_kb.bands import NONE, BandThresholds, PairScore, decide
 from factcheck_kb.dense import VIEW_STRIDE, item_of
 from factcheck_kb.evidence import (
+    ClaimWords,
     PairEvidence,
+    claim_denials,
     content_stems,
     evidence_matrix,
+    negated_words,
     pair_evidence,
     post_term_stats,
 )
@@ -106,6 +109,7 @@ class Matcher:
         self.judge = judge
         self.judge_depth = int(judge_depth)
         self._title_stems: dict[int, frozenset[str]] = {}
+        self._claim_words: dict[int, ClaimWords] = {}
         self._rows: dict[int, np.ndarray] | None = None
         self._matrix: np.ndarray | None = None
         self._lex_col: dict[int, int] | None = None
@@ -329,6 +333,20 @@ class Matcher:
             self._title_stems[item] = content_stems(self.index.analyzer((entry.title or "") if entry else ""))
         return self._title_stems[item]
 
+    def denials(self, cand: Candidates, positions: Sequence[int]) -> list[list[str]]:
+        """Per candidate at ``positions``: the words of its claim (title) that the post denies."""
+        analyzer = self.index.analyzer
+        if not negated_words(cand.text):
+            return [[] for _ in positions]
+        out = []
+        for pos in positions:
+            item = int(cand.item_ids[pos])
+            if item not in self._claim_words:
+                entry = self.index.entry_for_item_id(item)
+                self._claim_words[item] = ClaimWords.of((entry.title or "") if entry else "", analyzer)
+            out.append(claim_denials(cand.text, self._claim_words[item], analyzer))
+        return out
+
     def post_stems(self, cand: Candidates) -> frozenset[str]:
         """The content stems the judge compares: of the cleaned post (the URL's words for URL-only posts)."""
         plan = cand.plan
@@ -358,26 +376,33 @@ class Matcher:
 
     def judge_candidates(
         self, cand: Candidates, fused: np.ndarray | None = None, tiebreak: np.ndarray | None = None
-    ) -> tuple[np.ndarray, list[PairEvidence], np.ndarray, float]:
-        """The retriever's best ``judge_depth`` candidates (positions), their evidence, P(same claim) and the
-        post's P(spreads)."""
+    ) -> tuple[np.ndarray, list[PairEvidence], np.ndarray, np.ndarray, list[list[str]]]:
+        """The retriever's best ``judge_depth`` candidates (positions), their evidence, P(same claim),
+        P(spreads) (of the post, against each candidate where the judge reads pairs) and the claim words
+        the post denies."""
         fused = self.fused_scores(cand) if fused is None else fused
         if tiebreak is None:
             tiebreak = cand.dense if cand.dense is not None else cand.lexical
         top = np.lexsort((-tiebreak, -fused))[: self.judge_depth]
         evidence = self.evidence(cand, top)
         p_same = self.judge.verify(evidence_matrix(evidence))
+        denials = self.denials(cand, top)
         vectors = None if cand.vector is None else cand.vector.reshape(1, -1)
-        p_spreads = float(self.judge.p_spreads([cand.text], vectors, self.encoder.model_id)[0])
-        return top, evidence, p_same, p_spreads
+        model_id = self.encoder.model_id
+        if self.judge.reads_pairs and any(denials):
+            pair = self.judge.stance_pair(denials)
+            many = None if vectors is None else np.repeat(vectors, len(top), axis=0)
+            p_spreads = self.judge.p_spreads([cand.text] * len(top), many, model_id, pair=pair)
+        else:
+            p_spreads = np.full(len(top), float(self.judge.p_spreads([cand.text], vectors, model_id)[0]))
+        return top, evidence, p_same, p_spreads, denials
 
     def _judged(
         self, cand: Candidates, fused: np.ndarray, tiebreak: np.ndarray, top_k: int
     ) -> list[MatchResult]:
-        top, evidence, p_same, p_spreads = self.judge_candidates(cand, fused, tiebreak)
+        top, evidence, p_same, spreads, denials = self.judge_candidates(cand, fused, tiebreak)
         order = np.argsort(-p_same, kind="stable") if self.judge.config.rerank else np.arange(len(top))
         plan = cand.plan
-        stance = self.judge.stance_label(p_spreads)
         row: list[MatchResult] = []
         for j in order[:top_k]:
             pos = int(top[j])
@@ -385,6 +410,7 @@ class Matcher:
             kb_id = self.index.kb_id_of(item)
             if kb_id is None:
                 continue
+            p_spreads = float(spreads[j])
             band = self.judge.band(
                 float(p_same[j]),
                 p_spreads,
@@ -403,8 +429,8 @@ class Matcher:
                     len(row) + 1,
                     probability=round(float(p_same[j]), 6),
                     p_spreads=round(p_spreads, 6),
-                    stance=stance if band != NONE else "unrelated",
-                    evidence=evidence[j].to_dict(),
+                    stance=self.judge.stance_label(p_spreads) if band != NONE else "unrelated",
+                    evidence=_with_denials(evidence[j].to_dict(), denials[j]),
                 )
             )
         return row
@@ -474,6 +500,10 @@ class Matcher:
             if result.kb_id == kb_id:
                 return result.score
         return 0.0
+
+
+def _with_denials(evidence: dict, denied: list[str]) -> dict:
+    return {**evidence, "denied_terms": denied} if denied else evidence
 
 
 def _result(

@@ -456,6 +456,8 @@ def _judged_reasons(m: MatchRow) -> list[str]:
             line += f", {ev['rare_shared']} nama/kata khas sama"
         if ev.get("numbers_conflict"):
             line += f", {ev['numbers_conflict']} angka berbeda"
+        if ev.get("denied_terms"):
+            line += ", menyangkal kata klaim: " + ", ".join(f"«{w}»" for w in ev["denied_terms"])
     return [line + (", perlu diperiksa" if m.band == "suggest" else "")]
 
 

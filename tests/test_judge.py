@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from factcheck_kb.evidence import FEATURES, content_stems, pair_evidence
+from factcheck_kb.evidence import FEATURES, ClaimWords, claim_denials, content_stems, pair_evidence
 from factcheck_kb.tokens import IndonesianAnalyzer
 from models.judge import JudgeRegistry, default_judge
 from models.judge.model import JudgeConfig, LinearHead, MatchJudge
@@ -86,6 +86,24 @@ def test_denying_the_event_reads_as_a_debunk_and_a_complaint_does_not():
     assert cue_counts("Mulai besok ada pemadaman total 3 hari, sebarkan")[0] == 0.0
     judge = default_judge()
     assert judge.stance_label(judge.p_spreads([passed_on])[0]) == "refutes"
+
+
+def test_a_post_that_denies_a_word_of_the_claim_is_read_against_that_fact_check():
+    analyzer = IndonesianAnalyzer()
+    claim = ClaimWords.of("Jambu Kristal Putih Dapat Menangkal Covid-19", analyzer)
+    assert claim_denials("Pakar UGM: Jambu Kristal Tak Bisa Tangkal Covid-19", claim, analyzer) == ["tangkal"]
+    assert claim_denials("Jambu kristal bisa menangkal covid, sebarkan", claim, analyzer) == []
+    # the title denies it too: the post repeats the claim, it does not deny it
+    halal = ClaimWords.of("Vaksin Covid Tidak Halal", analyzer)
+    assert claim_denials("Vaksin itu tidak halal!! jangan mau", halal, analyzer) == []
+    # a threat under a condition denies nothing: "kalau nggak bayar namanya dicoret"
+    pkh = ClaimWords.of("Pencairan PKH Wajib Bayar Rp150 Ribu ke Pendamping", analyzer)
+    assert claim_denials("harus setor 150rb, kalau nggak bayar namanya dicoret", pkh, analyzer) == []
+    judge = default_judge()
+    assert judge.reads_pairs
+    text = "Jambu Kristal Kaya Gizi, Tidak Bisa Tangkal Covid-19"
+    denied = judge.p_spreads([text, text], pair=judge.stance_pair([["tangkal"], []]))
+    assert denied[0] < denied[1]
 
 
 def test_a_verdict_tag_and_a_checkers_wording_read_as_debunks():

@@ -30,6 +30,11 @@ class JudgeCard(ModelCard):
             f"- Verifier: logistic regression over absolute pair evidence ({', '.join(self.features)}); "
             f"cosines of `{self.encoder}`",
             "- Stance: logistic regression over debunk/spreading cue counts"
+            + (
+                " and the pair cue negates_claim (the post denies a word of the fact check's claim)"
+                if "negates_claim" in ((self.head or {}).get("stance") or {})
+                else ""
+            )
             + (", plus the post's vector for that encoder" if (self.head or {}).get("stance_vector") else ""),
             f"- Weights: `{json.dumps(self.head, default=str)}`",
             "",

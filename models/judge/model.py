@@ -21,7 +21,7 @@ import numpy as np
 from factcheck_kb.evidence import FEATURES as EVIDENCE_FEATURES
 from models.classifier.card import ModelCard
 from models.judge.card import JudgeCard
-from models.judge.stance_cues import CUE_FEATURES, cue_matrix
+from models.judge.stance_cues import PAIR_FEATURES, pair_row, stance_features
 
 log = logging.getLogger(__name__)
 CONFIG_FILE = "config.json"
@@ -32,8 +32,9 @@ SPREADS, REFUTES, UNCLEAR, UNRELATED = "spreads", "refutes", "unclear", "unrelat
 JUDGE_LIMITATIONS = [
     "Trained on the KB's own pairs: a circulating claim as fact checkers quote it against the article "
     "written about it. Real posts are shorter and noisier; the triage benchmark measures the gap.",
-    "Stance is read from the post's own words (and its embedding), not from a pair model: a post that "
-    "spreads a claim while quoting a debunk word ('katanya hoaks, tapi…') can be read as refuting.",
+    "Stance is read from the post's own words and one pair cue (the post denies a word of the fact check's "
+    "claim), not from a pair model: a post that spreads a claim while quoting a debunk word ('katanya "
+    "hoaks, tapi…') can be read as refuting.",
     "Probabilities are calibrated on the benchmark's mix of candidates; on a live stream where matches are "
     "rarer they overstate the match rate at the low end. The auto threshold is fitted for precision.",
     "A decision aid for the TRC, never an automatic verdict.",
@@ -203,20 +204,36 @@ class MatchJudge:
         head = self.config.stance_vector
         return head is not None and encoder_id is not None and head.encoder == encoder_id
 
+    @property
+    def reads_pairs(self) -> bool:
+        """Whether the stance head reads the pair (the post against one fact check), not the post alone."""
+        return any(name in PAIR_FEATURES for name in self.config.stance.features)
+
+    def stance_pair(self, denials: Sequence[Sequence[str]]) -> np.ndarray:
+        """The stance head's pair features (:data:`PAIR_FEATURES`) of pairs, from the claim words each post
+        denies (factcheck_kb.evidence.claim_denials)."""
+        rows = [pair_row(list(d)) for d in denials]
+        return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(PAIR_FEATURES))
+
     def p_spreads(
-        self, texts: Sequence[str], vectors: np.ndarray | None = None, encoder_id: str | None = None
+        self,
+        texts: Sequence[str],
+        vectors: np.ndarray | None = None,
+        encoder_id: str | None = None,
+        pair: np.ndarray | None = None,
     ) -> np.ndarray:
-        """P(the post spreads the claim rather than refutes it), per text."""
+        """P(the post spreads the claim rather than refutes it), per text (per pair when ``pair`` holds each
+        text's :data:`PAIR_FEATURES` against its fact check)."""
         texts = list(texts)
         if not texts:
             return np.zeros(0)
-        cues = cue_matrix(texts)
         head = self.config.stance_vector
         if vectors is not None and self.uses_vectors_of(encoder_id) and head is not None:
             vectors = np.asarray(vectors, dtype=np.float64)
-            if vectors.shape == (len(texts), len(head.coef) - len(CUE_FEATURES)):
-                return head.predict_proba(np.hstack([cues, vectors]))
-        return self.config.stance.predict_proba(cues)
+            x = stance_features(head.features, texts, pair)
+            if vectors.shape == (len(texts), len(head.coef) - x.shape[1]):
+                return head.predict_proba(np.hstack([x, vectors]))
+        return self.config.stance.predict_proba(stance_features(self.config.stance.features, texts, pair))
 
     def stance_label(self, p_spreads: float) -> str:
         t = self.thresholds

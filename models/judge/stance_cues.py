@@ -11,6 +11,7 @@ own.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -22,7 +23,14 @@ _REFUTE = [
     r"hoaks",
     r"hoax",
     r"\[\s*(?:salah|hoaks|hoax|disinformasi|misinformasi|klarifikasi|penipuan)\s*\]",
-    r"(?:tidak|tdk|gak|ga|nggak|bukan)(?:lah)?\s+(?:benar|bener|fakta|faktual)",
+    r"(?:tidak|tdk|tak|gak|ga|nggak|bukan)(?:lah)?\s+(?:benar|bener|fakta|faktual|tepat)",
+    # how news passes a debunk on: "Kabar Palsu …", "kenyataannya", "Ini Penjelasan Dokter", "pastikan tidak"
+    r"(?:kabar|berita|informasi|info|isu)\s+(?:palsu|bohong|dusta|hoa?ks|hoax|keliru|menyesatkan)",
+    r"kenyataan(?:nya)?|sebenarnya\s+(?:tidak|tak|bukan)",
+    r"(?:ini|begini)\s+(?:penjelasan|jawaban|kata|faktanya)\w*",
+    r"penjelasan\s+(?:dokter|pakar|ahli|bpom|badan\s+pom|kemenkes|kementerian|kominfo|komdigi|polisi|polri|bmkg"
+    r"|resmi|pemerintah|pemkab|pemda|dinas)",
+    r"(?:pastikan|memastikan|menyatakan|menegaskan)\s+(?:tidak|tak|bukan|belum)",
     r"klarifikasi",
     r"meluruskan|diluruskan",
     r"faktanya|fakta\s*(?:nya|sebenarnya)|cek\s*fakta|periksa\s*fakta",
@@ -120,8 +128,45 @@ def cue_counts(text: str) -> tuple[float, ...]:
     )
 
 
+# ------------------------------------------------------------------ pair features
+
+#: pair features of the stance head: they need the fact check the post is matched to
+PAIR_FEATURES = ("negates_claim",)
+
+
+def pair_row(denials: list[str]) -> tuple[float, ...]:
+    """The pair features, in :data:`PAIR_FEATURES` order, from the claim words the post denies
+    (factcheck_kb.evidence.claim_denials)."""
+    return (float(min(len(denials), 2)),)
+
+
+def denial_row(text: str, title: str | None, analyzer: Callable[[str], list[str]]) -> tuple[float, ...]:
+    """The pair features of a text against a fact check's title (zeros without a title)."""
+    from factcheck_kb.evidence import ClaimWords, claim_denials
+
+    if not title:
+        return pair_row([])
+    return pair_row(claim_denials(text, ClaimWords.of(title, analyzer), analyzer))
+
+
 def cue_matrix(texts: list[str]) -> np.ndarray:
     return np.asarray([cue_counts(t) for t in texts], dtype=np.float64).reshape(len(texts), len(CUE_FEATURES))
+
+
+def stance_features(names: Sequence[str], texts: list[str], pair: np.ndarray | None = None) -> np.ndarray:
+    """The columns a stance head reads (its feature names, vector dimensions left out), per text; ``pair``
+    holds the :data:`PAIR_FEATURES` of each text's pair (zeros when not given)."""
+    cues = cue_matrix(texts)
+    if pair is None:
+        pair = np.zeros((len(texts), len(PAIR_FEATURES)))
+    pair = np.asarray(pair, dtype=np.float64).reshape(len(texts), len(PAIR_FEATURES))
+    columns = {name: cues[:, i] for i, name in enumerate(CUE_FEATURES)}
+    columns.update({name: pair[:, i] for i, name in enumerate(PAIR_FEATURES)})
+    wanted = [name for name in names if not name.startswith("dim")]
+    unknown = [name for name in wanted if name not in columns]
+    if unknown:
+        raise ValueError(f"stance features {unknown} are not known to this version")
+    return np.column_stack([columns[name] for name in wanted]) if wanted else np.zeros((len(texts), 0))
 
 
 def refute_cues(text: str) -> list[str]:

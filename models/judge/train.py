@@ -20,7 +20,7 @@ import numpy as np
 
 from factcheck_kb.evidence import FEATURES as EVIDENCE_FEATURES
 from models.judge.model import JudgeConfig, JudgeThresholds, LinearHead, MatchJudge, new_card
-from models.judge.stance_cues import CUE_FEATURES, cue_matrix
+from models.judge.stance_cues import CUE_FEATURES, PAIR_FEATURES, stance_features
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,8 @@ class PairSet:
     query_texts: list[str]
     query_vectors: np.ndarray | None = None
     kb_ids: list[str] = field(default_factory=list)
+    #: the stance head's pair features of each pair (stance_cues.PAIR_FEATURES), when computed
+    stance_pair: np.ndarray | None = None
 
     def subset(self, mask: np.ndarray) -> PairSet:
         ids = [k for k, keep in zip(self.kb_ids, mask, strict=True) if keep] if self.kb_ids else []
@@ -48,13 +50,19 @@ class PairSet:
             self.query_texts,
             self.query_vectors,
             ids,
+            None if self.stance_pair is None else self.stance_pair[mask],
         )
 
     def __len__(self) -> int:
         return len(self.y)
 
     def spreads(self, judge: MatchJudge, encoder_id: str | None) -> np.ndarray:
-        """P(spreads) of each pair's post."""
+        """P(spreads) of each pair: of its post, and of the post against its fact check where the judge
+        reads pairs."""
+        if judge.reads_pairs and self.stance_pair is not None and len(self.y):
+            vectors = None if self.query_vectors is None else self.query_vectors[self.group]
+            texts = [self.query_texts[g] for g in self.group.tolist()]
+            return judge.p_spreads(texts, vectors, encoder_id, pair=self.stance_pair)
         used = np.unique(self.group)
         vectors = None if self.query_vectors is None else self.query_vectors[used]
         p = judge.p_spreads([self.query_texts[g] for g in used], vectors, encoder_id)
@@ -65,9 +73,11 @@ class PairSet:
     def concat(parts: Sequence[PairSet]) -> PairSet:
         """One set from several (their query indexes shifted)."""
         texts: list[str] = []
-        xs, ys, groups, ranks, vectors, ids = [], [], [], [], [], []
+        xs, ys, groups, ranks, vectors, ids, pairs = [], [], [], [], [], [], []
         for part in parts:
             ids.extend(part.kb_ids)
+            if part.stance_pair is not None:
+                pairs.append(part.stance_pair)
             xs.append(part.x)
             ys.append(part.y)
             groups.append(part.group + len(texts))
@@ -76,8 +86,16 @@ class PairSet:
             if part.query_vectors is not None:
                 vectors.append(part.query_vectors)
         qv = np.vstack(vectors) if vectors and len(vectors) == len(parts) else None
+        sp = np.vstack(pairs) if pairs and len(pairs) == len(parts) else None
         return PairSet(
-            np.vstack(xs), np.concatenate(ys), np.concatenate(groups), np.concatenate(ranks), texts, qv, ids
+            np.vstack(xs),
+            np.concatenate(ys),
+            np.concatenate(groups),
+            np.concatenate(ranks),
+            texts,
+            qv,
+            ids,
+            sp,
         )
 
 
@@ -87,6 +105,8 @@ class StanceSet:
     y: np.ndarray
     vectors: np.ndarray | None = None
     sources: list[str] = field(default_factory=list)
+    #: each text's pair features against the fact check it is about (stance_cues.PAIR_FEATURES)
+    pair: np.ndarray | None = None
 
     def subset(self, mask: np.ndarray) -> StanceSet:
         idx = np.flatnonzero(mask)
@@ -95,6 +115,7 @@ class StanceSet:
             self.y[idx],
             None if self.vectors is None else self.vectors[idx],
             [self.sources[i] for i in idx] if self.sources else [],
+            None if self.pair is None else self.pair[idx],
         )
 
 
@@ -158,16 +179,18 @@ def threshold_for_recall(scores: np.ndarray, labels: np.ndarray, recall: float) 
 def fit_stance(
     fit: StanceSet, encoder_id: str | None, *, c: float = 0.5
 ) -> tuple[LinearHead, LinearHead | None]:
-    """The cue-only stance head and, when vectors are given, the cues + vector head."""
-    cues = cue_matrix(fit.texts)
-    cue_head = LinearHead.fit(cues, fit.y, list(CUE_FEATURES), c=c, balanced=True)
+    """The cue stance head (with the pair features when the texts carry them) and, when vectors are given,
+    the cues + vector head."""
+    names = list(CUE_FEATURES) + (list(PAIR_FEATURES) if fit.pair is not None else [])
+    cues = stance_features(names, fit.texts, fit.pair)
+    cue_head = LinearHead.fit(cues, fit.y, names, c=c, balanced=True)
     vector_head = None
     if fit.vectors is not None and encoder_id:
         dims = [f"dim{i}" for i in range(fit.vectors.shape[1])]
         vector_head = LinearHead.fit(
             np.hstack([cues, fit.vectors]),
             fit.y,
-            list(CUE_FEATURES) + dims,
+            names + dims,
             c=c,
             balanced=True,
             encoder=encoder_id,
@@ -212,7 +235,7 @@ def fit_judge(
     )
     vector_judge = MatchJudge(JudgeConfig(verifier, cue_head, vector_head, encoder=encoder_id))
 
-    p_stance = judge.p_spreads(stance_held.texts, stance_held.vectors, encoder_id)
+    p_stance = judge.p_spreads(stance_held.texts, stance_held.vectors, encoder_id, pair=stance_held.pair)
     refutes_below, spreads_above = stance_thresholds(p_stance, stance_held.y, stance_precision)
 
     p_same = judge.verify(pairs_held.x)
@@ -241,7 +264,7 @@ def fit_judge(
         },
         "stance_held_out": stance_metrics(p_stance, stance_held.y, refutes_below, spreads_above),
         "stance_held_out_vector_head": stance_metrics(
-            vector_judge.p_spreads(stance_held.texts, stance_held.vectors, encoder_id),
+            vector_judge.p_spreads(stance_held.texts, stance_held.vectors, encoder_id, pair=stance_held.pair),
             stance_held.y,
             refutes_below,
             spreads_above,
