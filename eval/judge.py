@@ -2,13 +2,15 @@
 
     python -m eval.judge [--encoder NAME] [--write-default] [--depth 20]
 
-Builds the retrieval benchmark's index (all 17k KB items, claims blanked, title view), takes each text's top
-``--depth`` candidates, and fits the judge's heads on the *fit* period, its thresholds and rerank decision on
-the *held* period, and reports the *test* period (2025 on) it never saw (eval/judge_data.py says which texts
-are which). Reports: verifier AUC and reliability (ECE), retrieval R@1/R@5/MRR with and without re-ranking,
-auto-link precision and coverage, off-topic texts linked, stance precision/recall, ms per query. With
+Builds the retrieval benchmark's index (all 17k KB items, claims blanked, the product's views: title,
+explanation chunks, conclusion; ``--views title`` for titles only), takes each text's top ``--depth``
+candidates, and fits the judge's heads on the *fit* period, its thresholds and rerank decision on the *held*
+period, and reports the *test* period (2025 on) it never saw (eval/judge_data.py says which texts are which).
+Reports: verifier AUC and reliability (ECE), retrieval R@1/R@5/MRR with and without re-ranking, auto-link
+precision and coverage, off-topic texts linked, stance precision/recall, ms per query. With
 ``--write-default`` the fitted judge becomes ``models/judge/default`` (coefficients and thresholds only: no
-data). Writes eval/results/judge.json.
+data).
+Writes eval/results/judge.json.
 """
 
 from __future__ import annotations
@@ -295,6 +297,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--depth", type=int, default=20, help="candidates judged per text")
     parser.add_argument("--write-default", action="store_true", help="save the judge as models/judge/default")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--views",
+        default="multi",
+        choices=sorted(VIEW_SCHEMES),
+        help="the bench index's dense views (multi: as the product indexes, claims left out)",
+    )
     parser.add_argument("--dump-pairs", type=Path, default=None, help="also write the pairs here (JSONL)")
     parser.add_argument(
         "--record-parts",
@@ -316,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     enc = CachedEncoder(
         load_encoder(args.encoder or settings.encoder_model), settings.home / "cache" / "embeddings"
     )
-    index, info, _ = build_bench_index(kb, enc, VIEW_SCHEMES["title"])
+    index, info, _ = build_bench_index(kb, enc, VIEW_SCHEMES[args.views])
     matcher = Matcher(index, enc, candidates=50)
     right, skip = right_answers(index, data)
     pairs = pair_sets(matcher, data, args.depth, right, skip)
@@ -329,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         "pairs": {p: {"n": len(pairs[p]), "right": int(pairs[p].y.sum())} for p in PERIODS},
         "stance_texts": {p: {"n": len(stance[p].y), "spreads": int(stance[p].y.sum())} for p in PERIODS},
         "depth": args.depth,
-        "view_scheme": "title (claims never indexed)",
+        "view_scheme": f"{args.views} (claims never indexed)",
     }
     judge, fit_metrics = fit_judge(
         pairs["fit"],

@@ -7,8 +7,8 @@ Real data (../shared/data), the test period of eval.judge (2025 on) that the jud
   checks the same claim (eval.judge_data.same_claim_items);
 - *refutations*: later-period fact-check headlines with their verdict tag and conclusions: linked, not queued;
 - *off-topic*: mainstream news held out by hash, and non-hoax tweets (UMPO, a source never fitted on).
-The KB is the retrieval benchmark's index (17k items, claims blanked), the classifier none (the real
-classifier is measured by eval.classification), gazetteer none, posts undated.
+The KB is the retrieval benchmark's index (17k items, claims blanked, the product's views), the classifier
+none (the real classifier is measured by eval.classification), gazetteer none, posts undated.
 
 Demo (`saring demo` must have run in SARING_HOME): the demo posts through the same path with the demo's
 index, judge and classifier, counted by their `expected` field.
@@ -73,7 +73,7 @@ def summarise(groups: dict[str, list], golds: list[frozenset], elapsed: float) -
     return out
 
 
-def real_data(data_dir: Path, limit: int | None) -> dict:
+def real_data(data_dir: Path, limit: int | None, views: str = "multi") -> dict:
     from eval.embed_cache import CachedEncoder
     from eval.judge import right_answers
     from eval.judge_data import load
@@ -89,7 +89,7 @@ def real_data(data_dir: Path, limit: int | None) -> dict:
     settings = get_settings()
     kb, data = load(data_dir)
     enc = CachedEncoder(load_encoder(settings.encoder_model), settings.home / "cache" / "embeddings")
-    index, _, _ = build_bench_index(kb, enc, VIEW_SCHEMES["title"])
+    index, _, _ = build_bench_index(kb, enc, VIEW_SCHEMES[views])
     right, _ = right_answers(index, data)
     judge = default_judge()
     shared = SharedEncoder(enc)
@@ -157,11 +157,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.triage", description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="at most N texts per group")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--views",
+        default="multi",
+        help="the real part's index views (eval.retrieval's schemes; multi as the product)",
+    )
     args = parser.parse_args(argv)
     results: dict = {}
     data_dir = shared_data_dir()
     if data_dir is not None:
-        results["real"] = real_data(data_dir, args.limit)
+        results["real"] = real_data(data_dir, args.limit, args.views)
     else:
         print(f"eval.triage: no shared data (data_dir={get_settings().data_dir}); real-data part skipped")
     results["demo"] = demo()
