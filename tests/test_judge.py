@@ -88,6 +88,14 @@ def test_denying_the_event_reads_as_a_debunk_and_a_complaint_does_not():
     assert judge.stance_label(judge.p_spreads([passed_on])[0]) == "refutes"
 
 
+def test_a_headline_that_asks_and_answers_is_no_doubt():
+    asked = cue_counts("benarkah vaksin MMR sebabkan autisme??")
+    answered = cue_counts("Benarkah Vaksin MMR Sebabkan Autisme? Ini Penjelasan Dokter")
+    question = CUE_FEATURES.index("question_cues")
+    assert asked[question] == 1.0 and asked[0] == 0.0
+    assert answered[question] == 0.0 and answered[0] == 1.0
+
+
 def test_a_post_that_denies_a_word_of_the_claim_is_read_against_that_fact_check():
     analyzer = IndonesianAnalyzer()
     claim = ClaimWords.of("Jambu Kristal Putih Dapat Menangkal Covid-19", analyzer)

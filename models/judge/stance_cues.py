@@ -28,6 +28,7 @@ _REFUTE = [
     r"(?:kabar|berita|informasi|info|isu)\s+(?:palsu|bohong|dusta|hoa?ks|hoax|keliru|menyesatkan)",
     r"kenyataan(?:nya)?|sebenarnya\s+(?:tidak|tak|bukan)",
     r"(?:ini|begini)\s+(?:penjelasan|jawaban|kata|faktanya)\w*",
+    r"(?:jelaskan|menjelaskan|ungkap|mengungkap|luruskan)\s+(?:kebenaran|fakta)\w*|kebenaran\s+di\s+balik",
     r"penjelasan\s+(?:dokter|pakar|ahli|bpom|badan\s+pom|kemenkes|kementerian|kominfo|komdigi|polisi|polri|bmkg"
     r"|resmi|pemerintah|pemkab|pemda|dinas)",
     r"(?:pastikan|memastikan|menyatakan|menegaskan)\s+(?:tidak|tak|bukan|belum)",
@@ -91,6 +92,10 @@ _QUESTION = [
 
 CUE_FEATURES = ("refute_cues", "spread_cues", "question_cues", "exclamations", "refute_only", "verdict_tag")
 _CAP = 3
+# "Benarkah …? Ini penjelasan dokter": a headline that asks and answers is a debunk article, not a doubt
+_ANSWERED = re.compile(
+    r"(?<!\w)(?:ini|begini|berikut)\s+(?:penjelasan|jawaban|faktanya|fakta)\w*", re.IGNORECASE
+)
 
 
 def _compile(patterns: list[str]) -> re.Pattern[str]:
@@ -116,7 +121,7 @@ def cue_counts(text: str) -> tuple[float, ...]:
     refute = max(0, len(_REFUTE_RE.findall(text)) - not_hoax)
     # "jangan disebar" urges the opposite of spreading: it counts as a debunk cue, not a spreading one
     spread = max(0, len(_SPREAD_RE.findall(text)) - len(_NOT_SPREADING.findall(text)))
-    question = len(_QUESTION_RE.findall(text))
+    question = 0 if _ANSWERED.search(text) else len(_QUESTION_RE.findall(text))
     exclaim = len(re.findall(r"!{2,}", text))
     return (
         float(min(refute, _CAP)),
