@@ -32,7 +32,7 @@ from factcheck_kb.judge_pairs import candidate_pairs
 from factcheck_kb.matcher import Matcher
 from factcheck_kb.query_clean import dense_query_text
 from models.judge.model import DEFAULT_DIR, JudgeConfig, MatchJudge
-from models.judge.stance_cues import denial_row
+from models.judge.stance_cues import pair_matrix, text_denials
 from models.judge.train import (
     PairSet,
     StanceSet,
@@ -131,12 +131,11 @@ def stance_sets(encoder, data: JudgeData, matcher: Matcher) -> dict[str, StanceS
             encoder.encode([dense_query_text(t) for t in texts], kind="query"), dtype=np.float64
         )
         analyzer = matcher.index.analyzer
-        pair = np.asarray(
+        pair = pair_matrix(
             [
-                denial_row(t, title, analyzer)
+                text_denials(t, title, analyzer)
                 for t, title in zip(texts, stance_titles(matcher, rows), strict=True)
-            ],
-            dtype=np.float64,
+            ]
         )
         out[period] = StanceSet(
             texts, np.asarray([s.label for s in rows]), vectors, [s.source for s in rows], pair

@@ -148,6 +148,7 @@ def demo() -> dict | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from eval.retrieval import VIEW_SCHEMES
     from eval.retrieval_data import shared_data_dir
     from saring.config import get_settings, quiet_offline_environment
     from saring.logs import configure_logging
@@ -160,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--views",
         default="multi",
-        help="the real part's index views (eval.retrieval's schemes; multi as the product)",
+        choices=sorted(VIEW_SCHEMES),
+        help="the real part's index views (multi: as the product indexes, claims left out)",
     )
     args = parser.parse_args(argv)
     results: dict = {}

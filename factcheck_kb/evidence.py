@@ -224,6 +224,13 @@ def negated_words(text: str) -> list[str]:
 
 
 Analyzer = Callable[[str], list[str]]
+#: the words a text denies, each with the KB analyzer's tokens for it (stems and surface forms)
+Denied = tuple[tuple[str, frozenset[str]], ...]
+
+
+def denied_words(text: str, analyzer: Analyzer) -> Denied:
+    """The words a text denies (:func:`negated_words`), each with its analyzer tokens: read once per text."""
+    return tuple((w, frozenset(analyzer(w))) for w in dict.fromkeys(negated_words(text)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,18 +242,12 @@ class ClaimWords:
 
     @classmethod
     def of(cls, title: str, analyzer: Analyzer) -> ClaimWords:
-        return cls(
-            frozenset(analyzer(title or "")), frozenset(t for w in negated_words(title) for t in analyzer(w))
-        )
+        own = frozenset(t for _, tokens in denied_words(title, analyzer) for t in tokens)
+        return cls(frozenset(analyzer(title or "")), own)
 
 
-def claim_denials(post: str, claim: ClaimWords, analyzer: Analyzer) -> list[str]:
-    """The words of a fact check's claim (its title) that the post denies and the title does not: "Jambu
-    Kristal Tidak Bisa Tangkal Covid-19" against "Jambu Kristal Putih Dapat Menangkal Covid-19" gives
-    ["tangkal"]."""
-    out = []
-    for word in dict.fromkeys(negated_words(post)):
-        tokens = frozenset(analyzer(word))
-        if tokens & claim.tokens and not tokens & claim.denied:
-            out.append(word)
-    return out
+def claim_denials(denied: Denied, claim: ClaimWords) -> list[str]:
+    """The words of a fact check's claim (its title) that a post denies (``denied``, from
+    :func:`denied_words`) and the title does not: "Jambu Kristal Tidak Bisa Tangkal Covid-19" against "Jambu
+    Kristal Putih Dapat Menangkal Covid-19" gives ["tangkal"]."""
+    return [word for word, tokens in denied if tokens & claim.tokens and not tokens & claim.denied]

@@ -26,13 +26,13 @@ def candidate_pairs(
     depth: int = 20,
 ):
     """A :class:`models.judge.train.PairSet` of the texts' top candidates (and their query vectors)."""
-    from models.judge.stance_cues import PAIR_FEATURES, pair_row
+    from models.judge.stance_cues import pair_matrix
     from models.judge.train import PairSet
 
     texts = list(texts)
     golds = golds if golds is not None else [()] * len(texts)
     ignore = ignore if ignore is not None else [()] * len(texts)
-    rows, labels, groups, ranks, kb_ids, stance_pair = [], [], [], [], [], []
+    rows, labels, groups, ranks, kb_ids, denials = [], [], [], [], [], []
     vectors = np.zeros((len(texts), int(matcher.encoder.dim)), dtype=np.float32)
     for qi, cand in enumerate(matcher.candidates(texts)):
         if cand.vector is not None:
@@ -55,7 +55,7 @@ def candidate_pairs(
         if not keep:
             continue
         rows.append(evidence_matrix(matcher.evidence(cand, keep)))
-        stance_pair.extend(pair_row(d) for d in matcher.denials(cand, keep))
+        denials.extend(matcher.denials(cand, keep))
         labels.extend(keep_labels)
         ranks.extend(keep_ranks)
         groups.extend([qi] * len(keep))
@@ -68,5 +68,5 @@ def candidate_pairs(
         texts,
         vectors,
         kb_ids,
-        np.asarray(stance_pair, dtype=np.float64).reshape(len(labels), len(PAIR_FEATURES)),
+        pair_matrix(denials),
     )

@@ -70,7 +70,7 @@ def fit_from_kb(
     from factcheck_kb.matcher import Matcher
     from factcheck_kb.query_clean import dense_query_text
     from factcheck_kb.views import ViewScheme
-    from models.judge.stance_cues import denial_row, refutation_texts
+    from models.judge.stance_cues import pair_matrix, refutation_texts, text_denials
     from models.judge.train import StanceSet, fit_judge
 
     say = progress or (lambda _msg: None)
@@ -131,9 +131,8 @@ def fit_from_kb(
         raise ValueError("too few right pairs among the candidates to fit a judge")
     vectors = np.asarray(encoder.encode([dense_query_text(t) for t in stance_texts], kind="query"))
     analyzer = matcher.index.analyzer
-    pair = np.asarray(
-        [denial_row(t, title, analyzer) for t, title in zip(stance_texts, stance_titles, strict=True)],
-        dtype=np.float64,
+    pair = pair_matrix(
+        [text_denials(t, title, analyzer) for t, title in zip(stance_texts, stance_titles, strict=True)]
     )
     st = StanceSet(stance_texts, np.asarray(stance_y), vectors, pair=pair)
     sh = np.asarray(stance_held)

@@ -23,8 +23,8 @@ from factcheck_kb.evidence import (
     PairEvidence,
     claim_denials,
     content_stems,
+    denied_words,
     evidence_matrix,
-    negated_words,
     pair_evidence,
     post_term_stats,
 )
@@ -333,19 +333,18 @@ class Matcher:
             self._title_stems[item] = content_stems(self.index.analyzer((entry.title or "") if entry else ""))
         return self._title_stems[item]
 
+    def _claim_words_of(self, item: int) -> ClaimWords:
+        if item not in self._claim_words:
+            entry = self.index.entry_for_item_id(item)
+            self._claim_words[item] = ClaimWords.of((entry.title or "") if entry else "", self.index.analyzer)
+        return self._claim_words[item]
+
     def denials(self, cand: Candidates, positions: Sequence[int]) -> list[list[str]]:
         """Per candidate at ``positions``: the words of its claim (title) that the post denies."""
-        analyzer = self.index.analyzer
-        if not negated_words(cand.text):
+        denied = denied_words(cand.text, self.index.analyzer)
+        if not denied:
             return [[] for _ in positions]
-        out = []
-        for pos in positions:
-            item = int(cand.item_ids[pos])
-            if item not in self._claim_words:
-                entry = self.index.entry_for_item_id(item)
-                self._claim_words[item] = ClaimWords.of((entry.title or "") if entry else "", analyzer)
-            out.append(claim_denials(cand.text, self._claim_words[item], analyzer))
-        return out
+        return [claim_denials(denied, self._claim_words_of(int(cand.item_ids[pos]))) for pos in positions]
 
     def post_stems(self, cand: Candidates) -> frozenset[str]:
         """The content stems the judge compares: of the cleaned post (the URL's words for URL-only posts)."""

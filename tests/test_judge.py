@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from factcheck_kb.evidence import FEATURES, ClaimWords, claim_denials, content_stems, pair_evidence
+from factcheck_kb.evidence import (
+    FEATURES,
+    ClaimWords,
+    claim_denials,
+    content_stems,
+    denied_words,
+    pair_evidence,
+)
 from factcheck_kb.tokens import IndonesianAnalyzer
 from models.judge import JudgeRegistry, default_judge
 from models.judge.model import JudgeConfig, LinearHead, MatchJudge
@@ -99,14 +106,19 @@ def test_a_headline_that_asks_and_answers_is_no_doubt():
 def test_a_post_that_denies_a_word_of_the_claim_is_read_against_that_fact_check():
     analyzer = IndonesianAnalyzer()
     claim = ClaimWords.of("Jambu Kristal Putih Dapat Menangkal Covid-19", analyzer)
-    assert claim_denials("Pakar UGM: Jambu Kristal Tak Bisa Tangkal Covid-19", claim, analyzer) == ["tangkal"]
-    assert claim_denials("Jambu kristal bisa menangkal covid, sebarkan", claim, analyzer) == []
+    assert claim_denials(
+        denied_words("Pakar UGM: Jambu Kristal Tak Bisa Tangkal Covid-19", analyzer), claim
+    ) == ["tangkal"]
+    assert claim_denials(denied_words("Jambu kristal bisa menangkal covid, sebarkan", analyzer), claim) == []
     # the title denies it too: the post repeats the claim, it does not deny it
     halal = ClaimWords.of("Vaksin Covid Tidak Halal", analyzer)
-    assert claim_denials("Vaksin itu tidak halal!! jangan mau", halal, analyzer) == []
+    assert claim_denials(denied_words("Vaksin itu tidak halal!! jangan mau", analyzer), halal) == []
     # a threat under a condition denies nothing: "kalau nggak bayar namanya dicoret"
     pkh = ClaimWords.of("Pencairan PKH Wajib Bayar Rp150 Ribu ke Pendamping", analyzer)
-    assert claim_denials("harus setor 150rb, kalau nggak bayar namanya dicoret", pkh, analyzer) == []
+    assert (
+        claim_denials(denied_words("harus setor 150rb, kalau nggak bayar namanya dicoret", analyzer), pkh)
+        == []
+    )
     judge = default_judge()
     assert judge.reads_pairs
     text = "Jambu Kristal Kaya Gizi, Tidak Bisa Tangkal Covid-19"

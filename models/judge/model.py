@@ -21,7 +21,7 @@ import numpy as np
 from factcheck_kb.evidence import FEATURES as EVIDENCE_FEATURES
 from models.classifier.card import ModelCard
 from models.judge.card import JudgeCard
-from models.judge.stance_cues import PAIR_FEATURES, pair_row, stance_features
+from models.judge.stance_cues import PAIR_FEATURES, pair_matrix, stance_features
 
 log = logging.getLogger(__name__)
 CONFIG_FILE = "config.json"
@@ -212,8 +212,7 @@ class MatchJudge:
     def stance_pair(self, denials: Sequence[Sequence[str]]) -> np.ndarray:
         """The stance head's pair features (:data:`PAIR_FEATURES`) of pairs, from the claim words each post
         denies (factcheck_kb.evidence.claim_denials)."""
-        rows = [pair_row(list(d)) for d in denials]
-        return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(PAIR_FEATURES))
+        return pair_matrix(denials)
 
     def p_spreads(
         self,

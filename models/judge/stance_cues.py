@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from factcheck_kb.evidence import ClaimWords, claim_denials, denied_words
 from factcheck_kb.tokens import deleet_text
 
 _REFUTE = [
@@ -139,19 +140,18 @@ def cue_counts(text: str) -> tuple[float, ...]:
 PAIR_FEATURES = ("negates_claim",)
 
 
-def pair_row(denials: list[str]) -> tuple[float, ...]:
-    """The pair features, in :data:`PAIR_FEATURES` order, from the claim words the post denies
-    (factcheck_kb.evidence.claim_denials)."""
-    return (float(min(len(denials), 2)),)
+def pair_matrix(denials: Sequence[Sequence[str]]) -> np.ndarray:
+    """The pair features (:data:`PAIR_FEATURES`) of pairs, one row per pair, from the claim words each post
+    denies (factcheck_kb.evidence.claim_denials)."""
+    rows = [(float(min(len(d), 2)),) for d in denials]
+    return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(PAIR_FEATURES))
 
 
-def denial_row(text: str, title: str | None, analyzer: Callable[[str], list[str]]) -> tuple[float, ...]:
-    """The pair features of a text against a fact check's title (zeros without a title)."""
-    from factcheck_kb.evidence import ClaimWords, claim_denials
-
+def text_denials(text: str, title: str | None, analyzer: Callable[[str], list[str]]) -> list[str]:
+    """The words of a fact check's title that a text denies (none without a title)."""
     if not title:
-        return pair_row([])
-    return pair_row(claim_denials(text, ClaimWords.of(title, analyzer), analyzer))
+        return []
+    return claim_denials(denied_words(text, analyzer), ClaimWords.of(title, analyzer))
 
 
 def cue_matrix(texts: list[str]) -> np.ndarray:
